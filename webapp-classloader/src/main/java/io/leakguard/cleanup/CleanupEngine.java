@@ -1,0 +1,79 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.InternalField;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs every leak check against the class loader of a web application that is stopping. Knows nothing of any
+ * container: the caller names the web application and calls {@link #clean} before it closes the loader.
+ * Thread-safe: web applications that stop in parallel each get their own pass.
+ */
+public final class CleanupEngine {
+
+    private final List<LeakCheck> checks;
+
+    CleanupEngine(List<LeakCheck> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    /** The engine with every leak kind leakguard knows. */
+    public static CleanupEngine standard() {
+        return new CleanupEngine(LeakChecks.ALL);
+    }
+
+    public Report clean(ClassLoader dying, String webapp, Policy policy) {
+        long start = System.nanoTime();
+        List<Finding> findings = new ArrayList<>();
+        for (LeakCheck check : checks) {
+            if (policy.mode(check) == Mode.OFF || !check.needs().stream().allMatch(InternalField::available)) {
+                continue;
+            }
+            Scan scan = new Scan(check, dying, webapp, policy, findings::add);
+            try {
+                check.run(scan);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // One broken check must not keep the others, or the container's own stop, from running.
+                scan.failed(e);
+            }
+        }
+        return new Report(webapp, findings, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The checks this JVM cannot run, grouped by what is missing (an {@code --add-opens} flag, usually), or an empty
+     * map when all can run. Meant to be logged once at start-up, not at every stop.
+     */
+    public Map<String, List<String>> unavailable() {
+        Map<String, TreeSet<String>> byFlag = new TreeMap<>();
+        for (LeakCheck check : checks) {
+            for (InternalField need : check.needs()) {
+                if (!need.available()) {
+                    byFlag.computeIfAbsent(need.missing(), k -> new TreeSet<>()).add(check.id());
+                }
+            }
+        }
+        Map<String, List<String>> result = new TreeMap<>();
+        byFlag.forEach((flag, ids) -> result.put(flag, List.copyOf(ids)));
+        return result;
+    }
+
+    /** The one start-up line about {@link #unavailable()}, or null when every check can run. */
+    public String unavailableMessage() {
+        Map<String, List<String>> missing = unavailable();
+        if (missing.isEmpty()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder("leakguard: some checks cannot run on this JVM and are off:");
+        missing.forEach((flag, ids) -> line.append(' ').append(flag).append(" (needed by ")
+                .append(String.join(", ", ids)).append(");"));
+        line.setLength(line.length() - 1);
+        return line.append(". Add the flags to CATALINA_OPTS or JAVA_OPTS to switch them on.").toString();
+    }
+}

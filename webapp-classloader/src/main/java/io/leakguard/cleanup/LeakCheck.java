@@ -1,0 +1,24 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.InternalField;
+import java.util.List;
+
+/** One leak kind: how to find it in a stopping web application, how to fix it safely, and how to say so. */
+public interface LeakCheck {
+
+    /** The setting that switches this check, for example {@code threadLocals}. */
+    String id();
+
+    /** The leak kind as the log names it, for example {@code ThreadLocal}. */
+    String kind();
+
+    Mode defaultMode();
+
+    /** The JDK internals without which this check cannot run at all; it is skipped when one is unavailable. */
+    default List<InternalField> needs() {
+        return List.of();
+    }
+
+    /** Looks for this leak kind and reports every finding to {@code scan}; fixes only when the scan says so. */
+    void run(Scan scan) throws Exception;
+}

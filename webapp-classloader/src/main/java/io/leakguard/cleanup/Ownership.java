@@ -1,0 +1,47 @@
+package io.leakguard.cleanup;
+
+/**
+ * Decides what belongs to the dying web application: its class loader, any loader it created below itself, every
+ * class they defined, and every instance of those classes.
+ */
+public final class Ownership {
+
+    private final ClassLoader dying;
+
+    public Ownership(ClassLoader dying) {
+        this.dying = dying;
+    }
+
+    public ClassLoader loader() {
+        return dying;
+    }
+
+    public boolean owns(ClassLoader loader) {
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l == dying) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean owns(Class<?> type) {
+        return owns(type.getClassLoader());
+    }
+
+    /** True for the loader itself, a child of it, one of their classes, or an instance of one of their classes. */
+    public boolean ownsObject(Object object) {
+        if (object instanceof Class<?> type) {
+            return owns(type);
+        }
+        if (object instanceof ClassLoader loader && owns(loader)) {
+            return true;
+        }
+        return object != null && owns(object.getClass());
+    }
+
+    /** The loader that replaces the dying one as a thread's context class loader: the one above it. */
+    public ClassLoader replacement() {
+        return dying.getParent();
+    }
+}

@@ -1,0 +1,235 @@
+package io.leakguard.cleanup;
+
+import java.lang.ref.Reference;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Follows references from one object to find whether it reaches the dying web application, and by which links.
+ * Looks through arrays, references, optionals, atomics, collections and maps of the JDK (through their public API)
+ * and the fields of every other object it may read, within a depth and node budget. It only reads: no web
+ * application method runs and no JDK structure is modified, so it is safe on objects other threads are using.
+ */
+public final class Reach {
+
+    private enum Kind { LEAF, ARRAY, REFERENCE, OPTIONAL, ATOMIC, ATOMIC_ARRAY, ITERABLE, MAP, FIELDS }
+
+    private record Shape(Kind kind, Field[] fields) {
+        static final Shape LEAF = new Shape(Kind.LEAF, new Field[0]);
+    }
+
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            return shapeOf(type);
+        }
+    };
+
+    private final Ownership ownership;
+    private final int maxDepth;
+    private final int maxNodes;
+    private final Scan scan;
+    private Map<Object, Boolean> visited;
+    private int nodes;
+
+    Reach(Ownership ownership, int maxDepth, int maxNodes, Scan scan) {
+        this.ownership = ownership;
+        this.maxDepth = maxDepth;
+        this.maxNodes = maxNodes;
+        this.scan = scan;
+    }
+
+    /**
+     * The links from {@code root} to the first object of the dying web application it reaches: present and empty when
+     * {@code root} itself belongs to it, empty when nothing was found within the limits.
+     */
+    public Optional<List<String>> from(Object root) {
+        if (root == null) {
+            return Optional.empty();
+        }
+        if (ownership.ownsObject(root)) {
+            return Optional.of(List.of());
+        }
+        if (SHAPES.get(root.getClass()).kind() == Kind.LEAF) {
+            return Optional.empty();
+        }
+        visited = new IdentityHashMap<>();
+        nodes = 0;
+        List<String> reversed = walk(root, 0);
+        visited = null;
+        if (reversed == null) {
+            return Optional.empty();
+        }
+        Collections.reverse(reversed);
+        return Optional.of(reversed);
+    }
+
+    /** Returns the path from {@code object} (exclusive) to an owned object, last link first, or null. */
+    private List<String> walk(Object object, int depth) {
+        if (depth >= maxDepth || ++nodes > maxNodes || visited.put(object, Boolean.TRUE) != null
+                || (nodes % 256 == 0 && scan.expired())) {
+            return null;
+        }
+        Shape shape = SHAPES.get(object.getClass());
+        try {
+            switch (shape.kind()) {
+                case ARRAY -> {
+                    Object[] array = (Object[]) object;
+                    for (int i = 0; i < array.length; i++) {
+                        List<String> path = child(array[i], "[" + i + "]", depth);
+                        if (path != null) {
+                            return path;
+                        }
+                    }
+                }
+                case REFERENCE -> {
+                    return child(((Reference<?>) object).get(), "referent", depth);
+                }
+                case OPTIONAL -> {
+                    return child(((Optional<?>) object).orElse(null), "value", depth);
+                }
+                case ATOMIC -> {
+                    return child(((AtomicReference<?>) object).get(), "value", depth);
+                }
+                case ATOMIC_ARRAY -> {
+                    AtomicReferenceArray<?> array = (AtomicReferenceArray<?>) object;
+                    for (int i = 0; i < array.length(); i++) {
+                        List<String> path = child(array.get(i), "[" + i + "]", depth);
+                        if (path != null) {
+                            return path;
+                        }
+                    }
+                }
+                case ITERABLE -> {
+                    int i = 0;
+                    for (Object element : (Collection<?>) object) {
+                        List<String> path = child(element, "element " + i++, depth);
+                        if (path != null) {
+                            return path;
+                        }
+                    }
+                }
+                case MAP -> {
+                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
+                        Object key = entry.getKey();
+                        List<String> path = child(key, "key", depth);
+                        if (path == null) {
+                            path = child(entry.getValue(), "value for key " + Describe.object(key), depth);
+                        }
+                        if (path != null) {
+                            return path;
+                        }
+                    }
+                }
+                case FIELDS -> {
+                    for (Field field : shape.fields()) {
+                        List<String> path = child(field.get(object),
+                                field.getDeclaringClass().getSimpleName() + "." + field.getName(), depth);
+                        if (path != null) {
+                            return path;
+                        }
+                    }
+                }
+                case LEAF -> {
+                    return null;
+                }
+            }
+        } catch (RuntimeException | IllegalAccessException e) {
+            // Another thread changed the structure under us: what was not read is simply not reported.
+        }
+        return null;
+    }
+
+    private List<String> child(Object child, String label, int depth) {
+        if (child == null) {
+            return null;
+        }
+        List<String> path = null;
+        if (ownership.ownsObject(child)) {
+            path = new ArrayList<>();
+        } else if (SHAPES.get(child.getClass()).kind() != Kind.LEAF) {
+            path = walk(child, depth + 1);
+        }
+        if (path != null) {
+            path.add(label + " " + Describe.object(child));
+        }
+        return path;
+    }
+
+    private static Shape shapeOf(Class<?> type) {
+        if (type.isArray()) {
+            return type.getComponentType().isPrimitive() ? Shape.LEAF : new Shape(Kind.ARRAY, null);
+        }
+        if (type == String.class || type == Class.class || Number.class.isAssignableFrom(type) && isJdk(type)
+                || type == Boolean.class || type == Character.class || Thread.class.isAssignableFrom(type)
+                || ClassLoader.class.isAssignableFrom(type) || type == Module.class) {
+            // Threads and loaders are leak holders in their own right: their own checks look at them.
+            return Shape.LEAF;
+        }
+        if (Reference.class.isAssignableFrom(type)) {
+            return new Shape(Kind.REFERENCE, null);
+        }
+        if (type == Optional.class) {
+            return new Shape(Kind.OPTIONAL, null);
+        }
+        if (type == AtomicReference.class) {
+            return new Shape(Kind.ATOMIC, null);
+        }
+        if (type == AtomicReferenceArray.class) {
+            return new Shape(Kind.ATOMIC_ARRAY, null);
+        }
+        if (isIterableJdkContainer(type)) {
+            return new Shape(Map.class.isAssignableFrom(type) ? Kind.MAP : Kind.ITERABLE, null);
+        }
+        Field[] fields = readableFields(type);
+        return fields.length == 0 ? Shape.LEAF : new Shape(Kind.FIELDS, fields);
+    }
+
+    /**
+     * JDK collections and maps whose iteration only reads. WeakHashMap is left to its fields: even iterating it
+     * expunges stale entries, which would modify another thread's unsynchronised map.
+     */
+    private static boolean isIterableJdkContainer(Class<?> type) {
+        if (!isJdk(type) || WeakHashMap.class.isAssignableFrom(type)) {
+            return false;
+        }
+        String pkg = type.getPackageName();
+        return (pkg.equals("java.util") || pkg.equals("java.util.concurrent"))
+                && (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type));
+    }
+
+    private static boolean isJdk(Class<?> type) {
+        return type.getClassLoader() == null || type.getClassLoader() == ClassLoader.getPlatformClassLoader();
+    }
+
+    /** Instance reference fields up the hierarchy that leakguard may read: all of a library's, a JDK class's if opened. */
+    private static Field[] readableFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive() && open(field)) {
+                    fields.add(field);
+                }
+            }
+        }
+        return fields.toArray(new Field[0]);
+    }
+
+    private static boolean open(Field field) {
+        try {
+            return field.trySetAccessible();
+        } catch (SecurityException e) {
+            return false;
+        }
+    }
+}

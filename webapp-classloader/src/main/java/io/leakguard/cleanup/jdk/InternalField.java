@@ -1,0 +1,55 @@
+package io.leakguard.cleanup.jdk;
+
+import java.lang.reflect.Field;
+
+/**
+ * A private field of a JDK class, opened once. When the JVM was not started with the {@code --add-opens} the field
+ * needs, it is {@linkplain #available() unavailable} and says which flag is missing instead of throwing.
+ */
+public final class InternalField {
+
+    private final String description;
+    private final Field field;
+    private final String missing;
+
+    InternalField(String description, Field field, String missing) {
+        this.description = description;
+        this.field = field;
+        this.missing = missing;
+    }
+
+    public boolean available() {
+        return field != null;
+    }
+
+    /** Why this field cannot be read on this JVM, typically the exact {@code --add-opens} flag; null when available. */
+    public String missing() {
+        return missing;
+    }
+
+    /** {@code Class.field}, for messages. */
+    public String description() {
+        return description;
+    }
+
+    public Object get(Object target) {
+        try {
+            return field.get(target);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(description + " was opened but cannot be read", e);
+        }
+    }
+
+    public void set(Object target, Object value) {
+        try {
+            field.set(target, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(description + " was opened but cannot be written", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return available() ? description : description + " (" + missing + ")";
+    }
+}

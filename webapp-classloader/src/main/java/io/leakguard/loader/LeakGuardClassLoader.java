@@ -1,0 +1,70 @@
+package io.leakguard.loader;
+
+import io.leakguard.cleanup.CleanupEngine;
+import io.leakguard.cleanup.Policy;
+import io.leakguard.cleanup.ReportLog;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.loader.ParallelWebappClassLoader;
+
+/**
+ * Tomcat's parallel web application class loader, plus a leakguard cleanup pass when the context stops. Tomcat calls
+ * {@link #stop()} after the application's listeners, filters and servlets are destroyed and before the loader is
+ * closed, so the pass sees everything the application left behind while its classes can still be inspected.
+ *
+ * <p>Install with {@code <Loader loaderClass="io.leakguard.loader.LeakGuardClassLoader"/>} or
+ * {@code WebappLoader.setLoaderClass}; the server listener does it for every context.
+ */
+public class LeakGuardClassLoader extends ParallelWebappClassLoader {
+
+    private static final CleanupEngine ENGINE = CleanupEngine.standard();
+    private static final AtomicBoolean REPORTED_UNAVAILABLE = new AtomicBoolean();
+    private static volatile Policy policy = Policy.defaults();
+
+    public LeakGuardClassLoader() {
+        reportUnavailableChecksOnce();
+    }
+
+    public LeakGuardClassLoader(ClassLoader parent) {
+        super(parent);
+        reportUnavailableChecksOnce();
+    }
+
+    /** The policy every context uses from its next stop on; the server listener sets it from its attributes. */
+    public static void setPolicy(Policy newPolicy) {
+        policy = newPolicy;
+    }
+
+    public static Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public void stop() throws LifecycleException {
+        if (getState().isAvailable()) {
+            try {
+                ReportLog.log(ENGINE.clean(this, webappName(), policy));
+            } catch (RuntimeException | LinkageError e) {
+                ReportLog.logger().error("leakguard: [{}] cleanup failed; the context stops without it",
+                        webappName(), e);
+            }
+        }
+        super.stop();
+    }
+
+    /** The context path form operators know ({@code /shop}, {@code /shop##2}, {@code /} for ROOT). */
+    private String webappName() {
+        String name = getContextName();
+        if (name == null || name.isEmpty() || name.equals("ROOT")) {
+            return "/";
+        }
+        return name.startsWith("/") ? name : "/" + name;
+    }
+
+    private static void reportUnavailableChecksOnce() {
+        String message = ENGINE.unavailableMessage();
+        if (message != null && REPORTED_UNAVAILABLE.compareAndSet(false, true)) {
+            ReportLog.logger().warn(message);
+        }
+    }
+}

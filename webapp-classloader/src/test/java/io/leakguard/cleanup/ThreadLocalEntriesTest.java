@@ -1,0 +1,106 @@
+package io.leakguard.cleanup;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.Fixtures;
+import io.leakguard.testing.Gc;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Tomcat wiki's ThreadLocal scenarios, on a real Tomcat: leaked without leakguard, collected with it. */
+class ThreadLocalEntriesTest {
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void customThreadLocalClassLeaksWithoutLeakGuard() {
+        Fixtures.stock("threadlocal-custom", "/leak", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void customThreadLocalClassIsRemoved() {
+        Fixtures.guarded("threadlocal-custom", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = single(log.warnings("/app"));
+            assertTrue(warning.contains("ThreadLocal leak: ThreadLocal io.leakguard.fixture.threadlocalcustom"
+                    + ".CustomThreadLocalServlet$CounterThreadLocal@"), warning);
+            assertTrue(warning.contains("fixed: entry removed from"), warning);
+        });
+    }
+
+    @Test
+    void webappValueOfServerThreadLocalLeaksWithoutLeakGuard() {
+        Fixtures.stock("threadlocal-value", "/leak", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void webappValueOfServerThreadLocalIsRemoved() {
+        Fixtures.guarded("threadlocal-value", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = single(log.warnings("/app"));
+            assertTrue(warning.contains("holding io.leakguard.fixture.threadlocalvalue.HolderValueServlet$Counter@"),
+                    warning);
+            assertTrue(warning.contains("held through Thread.threadLocals -> value "), warning);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "map", "atomic", "array", "optional", "field"})
+    void indirectlyHeldValueLeaksWithoutLeakGuard(String via) {
+        Fixtures.stock("threadlocal-indirect", "/leak?via=" + via, (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "map", "atomic", "array", "optional", "field"})
+    void indirectlyHeldValueIsFoundAndRemoved(String via) {
+        Fixtures.guarded("threadlocal-indirect", "/leak?via=" + via, (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = single(log.warnings("/app"));
+            assertTrue(warning.contains("IndirectValueServlet$Counter@"), warning);
+            assertTrue(warning.contains("fixed: entry removed"), warning);
+        });
+    }
+
+    @Test
+    void pseudoLeakLeaksWithoutLeakGuard() {
+        Fixtures.stock("threadlocal-pseudo", "/leak", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void pseudoLeakIsRemoved() {
+        Fixtures.guarded("threadlocal-pseudo", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            assertTrue(single(log.warnings("/app")).contains(
+                    "holding io.leakguard.fixture.threadlocalpseudo.PseudoLeakServlet$Counter@"), log.all());
+        });
+    }
+
+    @Test
+    void warnPolicyReportsAndLeavesTheEntry() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("threadLocals", Mode.WARN));
+        Fixtures.guarded("threadlocal-value", "/leak", (loader, log) -> {
+            assertTrue(Gc.leaked(loader));
+            assertTrue(single(log.warnings("/app")).endsWith(
+                    "not fixed: left in place because leakguard setting threadLocals=warn"), log.all());
+        });
+    }
+
+    @Test
+    void cleanWebappIsCollectedWithoutAnyWarning() {
+        Fixtures.guarded("clean", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            assertEquals(List.of(), log.warnings("/app"));
+            assertTrue(log.all().contains("leakguard: [/app] stopped: 0 leaks fixed, 0 warned, 0 skipped in "),
+                    log.all());
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package io.leakguard.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.loader.ParallelWebappClassLoader;
+import org.apache.catalina.loader.WebappLoader;
+import org.apache.catalina.startup.ContextConfig;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+
+/**
+ * A real Tomcat on a loopback port that deploys fixture WARs, so that tests trigger leaks over HTTP and watch the
+ * web application class loader after the context is gone.
+ */
+public final class EmbeddedTomcat implements AutoCloseable {
+
+    private final Tomcat tomcat = new Tomcat();
+    private final Path baseDir;
+    private final Connector connector;
+
+    private EmbeddedTomcat() throws IOException, LifecycleException {
+        baseDir = Files.createTempDirectory("leakguard-tomcat");
+        Files.createDirectories(baseDir.resolve("webapps"));
+        tomcat.setBaseDir(baseDir.toString());
+        connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        tomcat.start();
+    }
+
+    public static EmbeddedTomcat start() {
+        try {
+            return new EmbeddedTomcat();
+        } catch (IOException | LifecycleException e) {
+            throw new IllegalStateException("embedded Tomcat did not start", e);
+        }
+    }
+
+    /** The WAR of a fixture module, as the build copied it to {@code target/fixtures}. */
+    public static Path fixtureWar(String fixture) {
+        Path war = Paths.get(System.getProperty("leakguard.fixtures", "target/fixtures"))
+                .resolve("leakguard-fixture-" + fixture + ".war");
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException("fixture WAR " + war + " is missing; build the fixtures module first");
+        }
+        return war;
+    }
+
+    /** Deploys a fixture at {@code path}, with leakguard's class loader or with Tomcat's own. */
+    public Context deploy(String fixture, String path, boolean withLeakGuard) {
+        StandardContext context = new StandardContext();
+        context.setName(path);
+        context.setPath(path);
+        context.setDocBase(fixtureWar(fixture).toString());
+        WebappLoader loader = new WebappLoader();
+        loader.setLoaderClass(withLeakGuard ? "io.leakguard.loader.LeakGuardClassLoader"
+                : ParallelWebappClassLoader.class.getName());
+        context.setLoader(loader);
+        StandardJarScanner scanner = new StandardJarScanner();
+        // The test class path is the server's here; scanning it for fragments only slows every deploy.
+        scanner.setScanClassPath(false);
+        context.setJarScanner(scanner);
+        ContextConfig config = new ContextConfig();
+        config.setDefaultWebXml(tomcat.noDefaultWebXmlPath());
+        context.addLifecycleListener(config);
+        tomcat.getHost().addChild(context);
+        if (!context.getState().isAvailable()) {
+            throw new IllegalStateException("fixture " + fixture + " failed to start at " + path);
+        }
+        return context;
+    }
+
+    /** GETs {@code path} and returns the body; fails on anything but 200. */
+    public String get(String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI
+                    .create("http://127.0.0.1:" + connector.getLocalPort() + path).toURL().openConnection();
+            int status = connection.getResponseCode();
+            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                if (status != 200) {
+                    throw new IllegalStateException("GET " + path + " answered " + status + ": " + text);
+                }
+                return text;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " failed", e);
+        }
+    }
+
+    /**
+     * Stops and removes the context, as an undeploy does, and returns a weak reference to its class loader so the
+     * caller can watch whether it is collected.
+     */
+    public WeakReference<ClassLoader> undeploy(Context context) {
+        WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
+        tomcat.getHost().removeChild(context);
+        return loader;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("embedded Tomcat did not stop", e);
+        }
+    }
+}
