@@ -1,6 +1,6 @@
 package io.leakguard.cleanup;
 
-import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.Internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class CleanupEngine {
         long start = System.nanoTime();
         List<Finding> findings = new ArrayList<>();
         for (LeakCheck check : checks) {
-            if (policy.mode(check) == Mode.OFF || !check.needs().stream().allMatch(InternalField::available)) {
+            if (policy.mode(check) == Mode.OFF || !check.needs().stream().allMatch(Internal::available)) {
                 continue;
             }
             Scan scan = new Scan(check, dying, webapp, policy, findings::add);
@@ -53,7 +53,7 @@ public final class CleanupEngine {
     public Map<String, List<String>> unavailable() {
         Map<String, TreeSet<String>> byFlag = new TreeMap<>();
         for (LeakCheck check : checks) {
-            for (InternalField need : check.needs()) {
+            for (Internal need : check.needs()) {
                 if (!need.available()) {
                     byFlag.computeIfAbsent(need.missing(), k -> new TreeSet<>()).add(check.id());
                 }

@@ -1,6 +1,6 @@
 package io.leakguard.cleanup;
 
-import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.Internal;
 import java.util.List;
 
 /** One leak kind: how to find it in a stopping web application, how to fix it safely, and how to say so. */
@@ -15,7 +15,7 @@ public interface LeakCheck {
     Mode defaultMode();
 
     /** The JDK internals without which this check cannot run at all; it is skipped when one is unavailable. */
-    default List<InternalField> needs() {
+    default List<Internal> needs() {
         return List.of();
     }
 

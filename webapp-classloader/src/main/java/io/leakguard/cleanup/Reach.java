@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -217,19 +218,12 @@ public final class Reach {
         List<Field> fields = new ArrayList<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive() && open(field)) {
+                if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()
+                        && JdkInternals.tryOpen(field)) {
                     fields.add(field);
                 }
             }
         }
         return fields.toArray(new Field[0]);
-    }
-
-    private static boolean open(Field field) {
-        try {
-            return field.trySetAccessible();
-        } catch (SecurityException e) {
-            return false;
-        }
     }
 }

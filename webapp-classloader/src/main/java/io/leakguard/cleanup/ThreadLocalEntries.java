@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.Reference;
@@ -46,7 +47,7 @@ final class ThreadLocalEntries implements LeakCheck {
     }
 
     @Override
-    public List<InternalField> needs() {
+    public List<Internal> needs() {
         return List.of(THREAD_LOCALS, INHERITABLE, TABLE, VALUE);
     }
 

@@ -6,7 +6,7 @@ import java.lang.reflect.Field;
  * A private field of a JDK class, opened once. When the JVM was not started with the {@code --add-opens} the field
  * needs, it is {@linkplain #available() unavailable} and says which flag is missing instead of throwing.
  */
-public final class InternalField {
+public final class InternalField implements Internal {
 
     private final String description;
     private final Field field;
@@ -18,16 +18,19 @@ public final class InternalField {
         this.missing = missing;
     }
 
+    @Override
     public boolean available() {
         return field != null;
     }
 
     /** Why this field cannot be read on this JVM, typically the exact {@code --add-opens} flag; null when available. */
+    @Override
     public String missing() {
         return missing;
     }
 
     /** {@code Class.field}, for messages. */
+    @Override
     public String description() {
         return description;
     }

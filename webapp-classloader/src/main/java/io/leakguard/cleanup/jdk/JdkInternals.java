@@ -1,7 +1,10 @@
 package io.leakguard.cleanup.jdk;
 
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.InaccessibleObjectException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JdkInternals {
 
     private static final Map<String, Optional<InternalField>> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<String, Optional<InternalMethod>> METHODS = new ConcurrentHashMap<>();
 
     private JdkInternals() {
     }
@@ -28,6 +32,39 @@ public final class JdkInternals {
     /** A field only some JDKs have (say, one removed in a later release): empty where this JDK has no such field. */
     public static Optional<InternalField> optionalField(String className, String fieldName) {
         return FIELDS.computeIfAbsent(className + "." + fieldName, key -> open(className, fieldName));
+    }
+
+    /** A method every supported JDK has; reported unavailable like a missing flag where this JDK lacks it. */
+    public static InternalMethod method(String className, String methodName, Class<?>... parameterTypes) {
+        return optionalMethod(className, methodName, parameterTypes)
+                .orElseGet(() -> new InternalMethod(className + "." + methodName + "()", null,
+                        "not present on Java " + Runtime.version().feature()));
+    }
+
+    /** A method only some JDKs have: empty where this JDK has no such method. */
+    public static Optional<InternalMethod> optionalMethod(String className, String methodName,
+            Class<?>... parameterTypes) {
+        String key = className + "." + methodName + Arrays.toString(parameterTypes);
+        return METHODS.computeIfAbsent(key, k -> {
+            try {
+                Class<?> owner = Class.forName(className, false, null);
+                Method method = owner.getDeclaredMethod(methodName, parameterTypes);
+                boolean opened = trySetAccessible(method);
+                return Optional.of(new InternalMethod(simpleName(className) + "." + methodName + "()",
+                        opened ? method : null, opened ? null : addOpensFlag(owner)));
+            } catch (ClassNotFoundException | NoSuchMethodException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Opens a field of any class for reading, if its module lets leakguard: always for library and web application
+     * classes, for JDK classes only where the package was opened. Used by reference walks, which go wherever the
+     * object graph leads and simply do not follow what is closed.
+     */
+    public static boolean tryOpen(Field field) {
+        return trySetAccessible(field);
     }
 
     /** The flag that opens the package of {@code type} to leakguard, whatever loaded leakguard. */
@@ -50,13 +87,20 @@ public final class JdkInternals {
         } catch (ClassNotFoundException | NoSuchFieldException e) {
             return Optional.empty();
         }
-        boolean opened;
-        try {
-            opened = field.trySetAccessible();
-        } catch (SecurityException e) {
-            opened = false;
-        }
-        return Optional.of(new InternalField(className.substring(className.lastIndexOf('.') + 1) + "." + fieldName,
+        boolean opened = trySetAccessible(field);
+        return Optional.of(new InternalField(simpleName(className) + "." + fieldName,
                 opened ? field : null, opened ? null : addOpensFlag(owner)));
+    }
+
+    private static boolean trySetAccessible(AccessibleObject member) {
+        try {
+            return member.trySetAccessible();
+        } catch (SecurityException e) {
+            return false;
+        }
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 }
