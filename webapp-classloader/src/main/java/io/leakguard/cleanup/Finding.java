@@ -17,6 +17,9 @@ import java.util.List;
 public record Finding(String kind, String webapp, String what, List<String> chain, String createdAt,
         List<String> threads, Outcome outcome, String action) {
 
+    /** A leak held by a whole pool names a few threads; the rest are counted, to keep it one readable line. */
+    private static final int MAX_THREADS_NAMED = 5;
+
     public Finding {
         chain = List.copyOf(chain);
         threads = List.copyOf(threads);
@@ -29,6 +32,9 @@ public record Finding(String kind, String webapp, String what, List<String> chai
         if (!chain.isEmpty()) {
             line.append("; held through ").append(String.join(" -> ", chain));
         }
+        if (!threads.isEmpty()) {
+            line.append("; on thread").append(threads.size() == 1 ? " " : "s ").append(threadList());
+        }
         if (createdAt != null) {
             line.append("; created at ").append(createdAt);
         }
@@ -38,5 +44,11 @@ public record Finding(String kind, String webapp, String what, List<String> chai
             case SKIPPED -> "; skipped: ";
         }).append(action);
         return line.toString();
+    }
+
+    private String threadList() {
+        int shown = Math.min(threads.size(), MAX_THREADS_NAMED);
+        String names = "[" + String.join("], [", threads.subList(0, shown)) + "]";
+        return shown == threads.size() ? names : names + " and " + (threads.size() - shown) + " more";
     }
 }

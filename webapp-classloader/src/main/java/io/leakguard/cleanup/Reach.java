@@ -94,7 +94,8 @@ public final class Reach {
                     }
                 }
                 case REFERENCE -> {
-                    return child(((Reference<?>) object).get(), "referent", depth);
+                    List<String> path = child(((Reference<?>) object).get(), "referent", depth);
+                    return path != null ? path : fields(object, shape, depth);
                 }
                 case OPTIONAL -> {
                     return child(((Optional<?>) object).orElse(null), "value", depth);
@@ -133,13 +134,7 @@ public final class Reach {
                     }
                 }
                 case FIELDS -> {
-                    for (Field field : shape.fields()) {
-                        List<String> path = child(field.get(object),
-                                field.getDeclaringClass().getSimpleName() + "." + field.getName(), depth);
-                        if (path != null) {
-                            return path;
-                        }
-                    }
+                    return fields(object, shape, depth);
                 }
                 case LEAF -> {
                     return null;
@@ -147,6 +142,17 @@ public final class Reach {
             }
         } catch (RuntimeException | IllegalAccessException e) {
             // Another thread changed the structure under us: what was not read is simply not reported.
+        }
+        return null;
+    }
+
+    private List<String> fields(Object object, Shape shape, int depth) throws IllegalAccessException {
+        for (Field field : shape.fields()) {
+            List<String> path = child(field.get(object),
+                    field.getDeclaringClass().getSimpleName() + "." + field.getName(), depth);
+            if (path != null) {
+                return path;
+            }
         }
         return null;
     }
@@ -178,7 +184,8 @@ public final class Reach {
             return Shape.LEAF;
         }
         if (Reference.class.isAssignableFrom(type)) {
-            return new Shape(Kind.REFERENCE, null);
+            // Entries of WeakHashMap and ThreadLocalMap keep their value in a field of a Reference subclass.
+            return new Shape(Kind.REFERENCE, readableFields(type, Reference.class));
         }
         if (type == Optional.class) {
             return new Shape(Kind.OPTIONAL, null);
@@ -192,7 +199,7 @@ public final class Reach {
         if (isIterableJdkContainer(type)) {
             return new Shape(Map.class.isAssignableFrom(type) ? Kind.MAP : Kind.ITERABLE, null);
         }
-        Field[] fields = readableFields(type);
+        Field[] fields = readableFields(type, Object.class);
         return fields.length == 0 ? Shape.LEAF : new Shape(Kind.FIELDS, fields);
     }
 
@@ -213,10 +220,13 @@ public final class Reach {
         return type.getClassLoader() == null || type.getClassLoader() == ClassLoader.getPlatformClassLoader();
     }
 
-    /** Instance reference fields up the hierarchy that leakguard may read: all of a library's, a JDK class's if opened. */
-    private static Field[] readableFields(Class<?> type) {
+    /**
+     * Instance reference fields up the hierarchy, below {@code stopAt}, that leakguard may read: all of a library's,
+     * a JDK class's only where its package is opened.
+     */
+    private static Field[] readableFields(Class<?> type, Class<?> stopAt) {
         List<Field> fields = new ArrayList<>();
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Class<?> c = type; c != null && c != stopAt; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()
                         && JdkInternals.tryOpen(field)) {

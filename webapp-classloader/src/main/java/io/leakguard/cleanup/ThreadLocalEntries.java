@@ -28,7 +28,10 @@ final class ThreadLocalEntries implements LeakCheck {
     private static final InternalField VALUE = JdkInternals.field("java.lang.ThreadLocal$ThreadLocalMap$Entry", "value");
 
     /** Entries of one ThreadLocal (or of collected ones with the same value type) are one leak, however many threads. */
-    private record Group(String what, List<String> chain, List<String> threads, List<Reference<?>> entries) {
+    private record Group(String what, List<String> chain, List<String> threads, List<Slot> slots) {
+    }
+
+    private record Slot(Thread thread, Reference<?> entry) {
     }
 
     @Override
@@ -70,10 +73,8 @@ final class ThreadLocalEntries implements LeakCheck {
                 leak.warned(scan.policyReason());
                 continue;
             }
-            for (Reference<?> entry : group.entries()) {
-                remove(entry);
-            }
-            leak.fixed("entry removed from " + group.threads().size() + " thread(s)");
+            group.slots().forEach(ThreadLocalEntries::remove);
+            leak.fixed("entry removed");
         }
     }
 
@@ -100,7 +101,7 @@ final class ThreadLocalEntries implements LeakCheck {
             Group group = groups.computeIfAbsent(identity, k -> new Group(describe(key, value),
                     prefixed("Thread." + field, path.get()), new ArrayList<>(), new ArrayList<>()));
             group.threads().add(thread.getName());
-            group.entries().add(entry);
+            group.slots().add(new Slot(thread, entry));
         }
     }
 
@@ -118,8 +119,13 @@ final class ThreadLocalEntries implements LeakCheck {
         return links;
     }
 
-    private static void remove(Reference<?> entry) {
-        entry.clear();
-        VALUE.set(entry, null);
+    private static void remove(Slot slot) {
+        // On its own thread a ThreadLocal can go the ordinary way, which also expunges the slot at once.
+        if (slot.thread() == Thread.currentThread() && slot.entry().get() instanceof ThreadLocal<?> key) {
+            key.remove();
+            return;
+        }
+        slot.entry().clear();
+        VALUE.set(slot.entry(), null);
     }
 }

@@ -1,0 +1,64 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import org.junit.jupiter.api.Test;
+
+/** The reference walk on its own: what it follows, how it names the links, and where it stops. */
+class ReachTest {
+
+    private final DyingLoader loader = new DyingLoader();
+    private final Object marker;
+
+    ReachTest() throws Exception {
+        marker = loader.newMarker();
+    }
+
+    private Reach reach(int depth, int nodes) {
+        Policy policy = Policy.defaults().with("walkMaxDepth", String.valueOf(depth))
+                .with("walkMaxNodes", String.valueOf(nodes));
+        return new Scan(new ThreadLocalEntries(), loader, "/t", policy, finding -> { }).reach();
+    }
+
+    @Test
+    void namesEveryLinkFromRootToTheWebappObject() {
+        Object root = Map.of("k", List.of("a", Optional.of(new Object[] {null, marker})));
+        List<String> path = reach(12, 100).from(root).orElseThrow();
+        assertEquals(4, path.size(), path.toString());
+        assertTrue(path.get(0).startsWith("value for key \"k\" java.util.ImmutableCollections$List12@"), path.get(0));
+        assertTrue(path.get(1).startsWith("element 1 java.util.Optional@"), path.get(1));
+        assertTrue(path.get(2).startsWith("value [Ljava.lang.Object;@"), path.get(2));
+        assertTrue(path.get(3).startsWith("[1] " + DyingLoader.Marker.class.getName() + "@"), path.get(3));
+    }
+
+    @Test
+    void theWebappObjectItselfIsAnEmptyPathAndUnrelatedObjectsNone() {
+        assertEquals(Optional.of(List.of()), reach(12, 100).from(marker));
+        assertEquals(Optional.empty(), reach(12, 100).from(List.of("a", 1, new int[3])));
+        assertEquals(Optional.of(List.of()), reach(12, 100).from(marker.getClass()));
+        assertEquals(Optional.of(List.of()), reach(12, 100).from(loader));
+    }
+
+    @Test
+    void stopsAtTheDepthAndNodeLimits() {
+        Object nested = List.of(List.of(List.of(marker)));
+        assertTrue(reach(3, 100).from(nested).isPresent());
+        assertTrue(reach(2, 100).from(nested).isEmpty());
+        Object wide = List.of(new Object[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, List.of(marker));
+        assertTrue(reach(12, 2).from(wide).isEmpty());
+    }
+
+    @Test
+    void readsAWeakHashMapThroughItsFieldsSoThatNothingIsExpunged() throws IOException {
+        Map<Object, Object> weak = new WeakHashMap<>();
+        weak.put("key", marker);
+        List<String> path = reach(12, 100).from(weak).orElseThrow();
+        assertTrue(path.get(0).startsWith("WeakHashMap.table "), path.toString());
+    }
+}
