@@ -29,6 +29,20 @@ public final class CleanupEngine {
     public Report clean(ClassLoader dying, String webapp, Policy policy) {
         long start = System.nanoTime();
         List<Finding> findings = new ArrayList<>();
+        Thread current = Thread.currentThread();
+        ClassLoader containerContext = current.getContextClassLoader();
+        // Whatever the JDK initialises lazily while the checks run (JMX, logging, thread factories) must not
+        // capture the dying loader, which the container leaves as context loader while it stops the application.
+        current.setContextClassLoader(CleanupEngine.class.getClassLoader());
+        try {
+            runChecks(dying, webapp, policy, findings);
+        } finally {
+            current.setContextClassLoader(containerContext);
+        }
+        return new Report(webapp, findings, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void runChecks(ClassLoader dying, String webapp, Policy policy, List<Finding> findings) {
         for (LeakCheck check : checks) {
             if (policy.mode(check) == Mode.OFF || !check.needs().stream().allMatch(Internal::available)) {
                 continue;
@@ -43,7 +57,6 @@ public final class CleanupEngine {
                 scan.failed(e);
             }
         }
-        return new Report(webapp, findings, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**

@@ -58,6 +58,21 @@ class CleanupEngineTest {
     }
 
     @Test
+    void checksNeverRunWithTheDyingLoaderAsContextLoader() {
+        List<ClassLoader> seen = new ArrayList<>();
+        CleanupEngine engine = new CleanupEngine(List.of(
+                check("spy", scan -> seen.add(Thread.currentThread().getContextClassLoader()))));
+        Thread.currentThread().setContextClassLoader(dying);
+        try {
+            engine.clean(dying, "/app", Policy.defaults());
+            assertEquals(List.of(CleanupEngine.class.getClassLoader()), seen);
+            assertEquals(dying, Thread.currentThread().getContextClassLoader());
+        } finally {
+            Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+        }
+    }
+
+    @Test
     void theRealCatalogueHasNothingClosedWithCatalinaFlags() {
         assertNull(CleanupEngine.standard().unavailableMessage());
     }
