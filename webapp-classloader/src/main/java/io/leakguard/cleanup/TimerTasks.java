@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimerTask;
 import java.util.stream.Collectors;
@@ -20,8 +21,9 @@ import java.util.stream.Collectors;
  * reaches the application says nothing about who owns the timer, and a library's timer cancelled under it would
  * refuse every later {@code schedule} of every other application with "Timer already cancelled".
  *
- * <p>A timer thread keeps no reference to its Timer (the Timer's Cleaner holds the Timer only phantom), so the fix
- * works on the thread's queue under the queue's monitor, as {@code Timer.purge()} and {@code Timer.cancel()} do.
+ * <p>A timer thread keeps no reference to its Timer (only the Timer's Cleaner registration knows both, and it holds the
+ * Timer phantom-reachably), so the fix works on the thread's queue under the queue's monitor, as {@code Timer.purge()}
+ * and {@code Timer.cancel()} do.
  * A timer thread created while the application's code ran also has it as context class loader and, up to JDK 23,
  * in its inherited access control context; both are reset, and always on a thread whose timer is cancelled here:
  * such a thread stays referenced from the Timer's Cleaner registration after it ends, so anything it still holds
@@ -111,11 +113,14 @@ final class TimerTasks implements LeakCheck {
             }
             return;
         }
-        if (scheduled.stream().allMatch(ownership::ownsObject) && cancelTimer(thread, queue, scheduled)) {
+        Optional<String> released = scheduled.stream().allMatch(ownership::ownsObject)
+                ? cancelTimer(thread, queue, scheduled, ownership)
+                : Optional.empty();
+        if (released.isPresent()) {
             scan.leak(timer + " runs only tasks of the web application: "
                     + scheduled.stream().map(Describe::object).collect(Collectors.joining(", ")))
                     .onThreads(threads)
-                    .fixed("timer cancelled as Timer.cancel() does, so its thread ends" + release(thread, ownership));
+                    .fixed("timer cancelled as Timer.cancel() does, so its thread ends" + released.get());
             return;
         }
         cancelTasks(thread, queue, webappTasks, contextLoader, scan);
@@ -128,7 +133,7 @@ final class TimerTasks implements LeakCheck {
         Set<TimerTask> tasks = identitySet(webappTasks.stream().map(WebappTask::task).toList());
         List<String> done = new ArrayList<>();
         for (WebappTask webappTask : webappTasks) {
-            // The public cancel(), so the task ends exactly as its owner's own cancel would have ended it.
+            // The public cancel(), even where the task overrides it, so it ends as its owner's own cancel would end it.
             done.add(webappTask.task().cancel()
                     ? "task cancelled and purged"
                     : "task was cancelled but never purged; purged");
@@ -184,23 +189,27 @@ final class TimerTasks implements LeakCheck {
 
     /**
      * Timer.cancel() through the thread's queue, provided the queue still holds exactly the tasks that were judged:
-     * one scheduled since then by someone else means the timer is no longer the web application's alone.
+     * one scheduled since then by someone else means the timer is no longer the web application's alone. Returns
+     * what {@link #release} did, or empty when the timer was left running.
      */
-    private static boolean cancelTimer(Thread thread, Object queue, List<TimerTask> judged) {
+    private static Optional<String> cancelTimer(Thread thread, Object queue, List<TimerTask> judged,
+            Ownership ownership) {
         Set<TimerTask> known = identitySet(judged);
         synchronized (queue) {
             List<TimerTask> now = scheduled(queue);
             if (now.size() != judged.size() || !known.containsAll(now)) {
-                return false;
+                return Optional.empty();
             }
+            // Before the thread can end (it needs this monitor to), as ending clears part of what the message reports.
+            String released = release(thread, ownership);
             NEW_TASKS_MAY_BE_SCHEDULED.set(thread, false);
             CLEAR.invoke(queue);
             queue.notify();
-            return true;
+            return Optional.of(released);
         }
     }
 
-    /** Tasks by identity: a web application's TimerTask may override equals and hashCode, and none of its code runs here. */
+    /** Tasks by identity: a web application's TimerTask may override equals and hashCode, which no check may run. */
     private static Set<TimerTask> identitySet(List<TimerTask> tasks) {
         Set<TimerTask> set = Collections.newSetFromMap(new IdentityHashMap<>());
         set.addAll(tasks);

@@ -70,6 +70,35 @@ class TimerTasksTest {
     }
 
     @Test
+    void firstWebappThatClosesItsPoolStillLeaksThroughTheTimerThreadWithoutLeakGuard() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start()) {
+            Context a = deployAndStartEvictor(tomcat, "/a", false);
+            deployAndStartEvictor(tomcat, "/b", false);
+            tomcat.get("/a/leak?close");
+            assertTrue(Gc.leaked(tomcat.undeploy(a)));
+        }
+    }
+
+    @Test
+    void firstWebappThatClosesItsPoolIsCollectedOnceTheTimerThreadIsReset() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context a = deployAndStartEvictor(tomcat, "/a", true);
+            deployAndStartEvictor(tomcat, "/b", true);
+            tomcat.get("/a/leak?close");
+
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            assertTrue(Gc.collected(aLoader), log.all());
+            String warning = single(log.warnings("/a"));
+            assertTrue(warning.contains("Timer leak: timer [" + SharedEvictionTimer.THREAD_NAME + "] has the web"
+                    + " application as its thread's context class loader and runs none of its tasks; fixed: no task"
+                    + " cancelled; its thread's context class loader reset to the parent loader"), warning);
+            int evictions = count(tomcat, "/b");
+            assertTrue(eventually(() -> count(tomcat, "/b") > evictions + 2), "B's evictor stopped running");
+        }
+    }
+
+    @Test
     void sharedTimerIsNotCancelledWhenTheStoppingWebappIsItsOnlyUser() {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
             WeakReference<ClassLoader> aLoader = tomcat.undeploy(deployAndStartEvictor(tomcat, "/a", true));
@@ -121,8 +150,8 @@ class TimerTasksTest {
 
             assertTrue(Gc.leaked(tomcat.undeploy(app)));
             String warning = single(log.warnings("/app"));
-            assertTrue(warning.contains("Timer leak: TimerTask io.leakguard.fixture.timerown.ReportServlet$RefreshReport@"),
-                    warning);
+            assertTrue(warning.contains(
+                    "Timer leak: TimerTask io.leakguard.fixture.timerown.ReportServlet$RefreshReport@"), warning);
             assertTrue(warning.contains(" scheduled on timer [" + timerThread.getName() + "]"), warning);
             assertTrue(warning.endsWith("not fixed: left in place because leakguard setting timers=warn"), warning);
             assertTrue(timerThread.isAlive());
