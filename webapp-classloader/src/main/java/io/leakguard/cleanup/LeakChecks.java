@@ -11,6 +11,7 @@ import java.util.Set;
 final class LeakChecks {
 
     static final List<LeakCheck> ALL = List.of(
+            new TimerTasks(),
             new ThreadLocalEntries());
 
     private LeakChecks() {
