@@ -3,7 +3,6 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import java.sql.Driver;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +41,8 @@ final class JdbcDrivers implements LeakCheck {
 
     @Override
     public void run(Scan scan) throws Exception {
-        Optional<Class<?>> anchor = LoadedClasses.of(scan.loader()).stream()
-                .filter(type -> type.getClassLoader() == scan.loader() && !type.getName().startsWith("java."))
-                .findFirst();
+        // Any class of the application will do: DriverManager only asks for its loader.
+        Optional<Class<?>> anchor = LoadedClasses.of(scan.loader()).stream().findFirst();
         if (anchor.isEmpty()) {
             return;
         }
@@ -55,7 +53,7 @@ final class JdbcDrivers implements LeakCheck {
         // the caller's loader, and a driver class registers itself when initialised. So another application's driver
         // makes the dying one register its own copy here; listing again finds those, which leakguard itself caused
         // and deregisters whatever the policy, without reporting them as the application's leak.
-        Map<ClassLoader, DriverManagerCaller> deregisterers = new HashMap<>();
+        Map<ClassLoader, DriverManagerCaller> deregisterers = new IdentityHashMap<>();
         for (Driver driver : owned(lister.drivers(), scan)) {
             boolean leaked = registeredByWebapp.contains(driver);
             if (leaked && !scan.fixing()) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class StaticFieldsTest {
 
     private static final String SERVLET = "io.leakguard.fixture.staticbuffer.BufferServlet";
+    private static final String LAZY_TABLE_INITIALISED = "leakguard.fixture.lazy-table.initialised";
 
     @AfterEach
     void restoreDefaults() {
@@ -41,6 +42,17 @@ class StaticFieldsTest {
                         + " (byte[]) retains about 1.0 MiB for as long as anything holds the class loader;"
                         + " not fixed: left in place because leakguard setting staticFields=warn")), log.all());
             }
+        });
+    }
+
+    /** Reading a static of a class not yet initialised would run its initialiser during the stop. */
+    @Test
+    void classesNotYetInitialisedAreLeftAlone() {
+        System.clearProperty(LAZY_TABLE_INITIALISED);
+        whileTheLoaderIsHeld(Policy.defaults(), (scratch, log) -> {
+            assertEquals(null, System.getProperty(LAZY_TABLE_INITIALISED), "the stop ran LazyTable's initialiser");
+            assertTrue(log.warnings("/app").stream().noneMatch(w -> w.contains("LazyTable")), log.all());
+            assertTrue(log.all().contains(SERVLET + ".scratch"), log.all());
         });
     }
 
@@ -83,6 +95,8 @@ class StaticFieldsTest {
             Field scratch = Class.forName(SERVLET, false, held).getDeclaredField("scratch");
             scratch.setAccessible(true);
             WeakReference<Object> buffer = new WeakReference<>(scratch.get(null));
+            assertTrue(LoadedClasses.of(held).stream().anyMatch(type -> type.getSimpleName().equals("LazyTable")),
+                    "the fixture no longer loads LazyTable");
             tomcat.undeploy(context);
             verdict.accept(buffer, log);
             Reference.reachabilityFence(held);
