@@ -6,13 +6,16 @@ import java.util.Set;
 
 /**
  * The catalogue of leak kinds, in the order a pass runs them: threads are stopped before ThreadLocals are cleared so
- * that a stopped thread cannot set its entries again, and JVM-wide registrations come last.
+ * that a stopped thread cannot set its entries again, JVM-wide registrations come next, and large static fields come
+ * last, since they only matter for memory when one of the leaks before them could not be fixed.
  */
 final class LeakChecks {
 
     static final List<LeakCheck> ALL = List.of(
             new TimerTasks(),
-            new ThreadLocalEntries());
+            new ThreadLocalEntries(),
+            new JdbcDrivers(),
+            new StaticFields());
 
     private LeakChecks() {
     }

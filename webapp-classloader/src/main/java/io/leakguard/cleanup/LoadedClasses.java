@@ -9,7 +9,8 @@ import java.util.List;
 public final class LoadedClasses {
 
     /** The list the JVM appends every class defined by a loader to. */
-    public static final InternalField CLASSES = JdkInternals.field("java.lang.ClassLoader", "classes");
+    public static final InternalField CLASSES =
+            JdkInternals.hiddenField("java.lang.ClassLoader", "classes", ArrayList.class);
 
     private LoadedClasses() {
     }

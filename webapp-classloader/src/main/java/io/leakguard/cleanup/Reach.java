@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class Reach {
 
-    private enum Kind { LEAF, ARRAY, REFERENCE, OPTIONAL, ATOMIC, ATOMIC_ARRAY, ITERABLE, MAP, FIELDS }
+    enum Kind { LEAF, ARRAY, REFERENCE, OPTIONAL, ATOMIC, ATOMIC_ARRAY, ITERABLE, MAP, FIELDS }
 
-    private record Shape(Kind kind, Field[] fields) {
+    record Shape(Kind kind, Field[] fields) {
         static final Shape LEAF = new Shape(Kind.LEAF, new Field[0]);
     }
 
@@ -42,6 +42,11 @@ public final class Reach {
     private final Scan scan;
     private Map<Object, Boolean> visited;
     private int nodes;
+
+    /** How walks look into objects of {@code type}: which kind of container it is, or which fields to follow. */
+    static Shape shape(Class<?> type) {
+        return SHAPES.get(type);
+    }
 
     Reach(Ownership ownership, int maxDepth, int maxNodes, Scan scan) {
         this.ownership = ownership;
@@ -216,7 +221,7 @@ public final class Reach {
                 && (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type));
     }
 
-    private static boolean isJdk(Class<?> type) {
+    static boolean isJdk(Class<?> type) {
         return type.getClassLoader() == null || type.getClassLoader() == ClassLoader.getPlatformClassLoader();
     }
 

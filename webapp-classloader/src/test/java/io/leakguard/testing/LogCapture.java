@@ -10,15 +10,21 @@ import java.util.stream.Collectors;
 /** Collects what leakguard logs (through slf4j onto java.util.logging, as in Tomcat) while a test runs. */
 public final class LogCapture extends Handler implements AutoCloseable {
 
-    private final Logger logger = Logger.getLogger("io.leakguard");
+    private final Logger logger;
     private final List<String> messages = new CopyOnWriteArrayList<>();
 
-    private LogCapture() {
+    private LogCapture(String loggerName) {
+        logger = Logger.getLogger(loggerName);
         logger.addHandler(this);
     }
 
     public static LogCapture start() {
-        return new LogCapture();
+        return of("io.leakguard");
+    }
+
+    /** What another logger says while a test runs: Tomcat's own, say, to compare its reports with leakguard's. */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName);
     }
 
     @Override

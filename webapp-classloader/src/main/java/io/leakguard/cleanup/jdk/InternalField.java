@@ -1,5 +1,6 @@
 package io.leakguard.cleanup.jdk;
 
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 
 /**
@@ -10,17 +11,28 @@ public final class InternalField implements Internal {
 
     private final String description;
     private final Field field;
+    /** Set instead of {@link #field} for an instance field the JDK hides from reflection. */
+    private final VarHandle hidden;
     private final String missing;
 
     InternalField(String description, Field field, String missing) {
+        this(description, field, null, missing);
+    }
+
+    InternalField(String description, VarHandle hidden, String missing) {
+        this(description, null, hidden, missing);
+    }
+
+    private InternalField(String description, Field field, VarHandle hidden, String missing) {
         this.description = description;
         this.field = field;
+        this.hidden = hidden;
         this.missing = missing;
     }
 
     @Override
     public boolean available() {
-        return field != null;
+        return field != null || hidden != null;
     }
 
     /** Why this field cannot be read on this JVM, typically the exact {@code --add-opens} flag; null when available. */
@@ -36,6 +48,9 @@ public final class InternalField implements Internal {
     }
 
     public Object get(Object target) {
+        if (hidden != null) {
+            return hidden.get(target);
+        }
         try {
             return field.get(target);
         } catch (IllegalAccessException e) {
@@ -44,6 +59,10 @@ public final class InternalField implements Internal {
     }
 
     public void set(Object target, Object value) {
+        if (hidden != null) {
+            hidden.set(target, value);
+            return;
+        }
         try {
             field.set(target, value);
         } catch (IllegalAccessException e) {

@@ -1,5 +1,7 @@
 package io.leakguard.cleanup.jdk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -24,9 +26,7 @@ public final class JdkInternals {
 
     /** A field every supported JDK has. If this JDK lacks it, it is reported unavailable like a missing flag. */
     public static InternalField field(String className, String fieldName) {
-        return optionalField(className, fieldName)
-                .orElseGet(() -> new InternalField(className + "." + fieldName, null,
-                        "not present on Java " + Runtime.version().feature()));
+        return optionalField(className, fieldName).orElseGet(() -> absentField(className, fieldName));
     }
 
     /** A field only some JDKs have (say, one removed in a later release): empty where this JDK has no such field. */
@@ -34,11 +34,36 @@ public final class JdkInternals {
         return FIELDS.computeIfAbsent(className + "." + fieldName, key -> open(className, fieldName));
     }
 
+    /**
+     * An instance field of {@code type} that the JDK hides from reflection ({@code getDeclaredField} says there is no
+     * such field): since Java 12 that is every field of {@code ClassLoader}, among others. A method handle lookup
+     * still finds it, given the same {@code --add-opens} a visible field needs.
+     */
+    public static InternalField hiddenField(String className, String fieldName, Class<?> type) {
+        return FIELDS.computeIfAbsent(className + "." + fieldName, key -> {
+            String description = simpleName(className) + "." + fieldName;
+            Class<?> owner;
+            try {
+                owner = Class.forName(className, false, null);
+            } catch (ClassNotFoundException e) {
+                return Optional.empty();
+            }
+            try {
+                VarHandle handle = MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+                        .findVarHandle(owner, fieldName, type);
+                return Optional.of(new InternalField(description, handle, null));
+            } catch (IllegalAccessException e) {
+                return Optional.of(new InternalField(description, (VarHandle) null, addOpensFlag(owner)));
+            } catch (NoSuchFieldException e) {
+                return Optional.empty();
+            }
+        }).orElseGet(() -> absentField(className, fieldName));
+    }
+
     /** A method every supported JDK has; reported unavailable like a missing flag where this JDK lacks it. */
     public static InternalMethod method(String className, String methodName, Class<?>... parameterTypes) {
         return optionalMethod(className, methodName, parameterTypes)
-                .orElseGet(() -> new InternalMethod(className + "." + methodName + "()", null,
-                        "not present on Java " + Runtime.version().feature()));
+                .orElseGet(() -> new InternalMethod(className + "." + methodName + "()", null, notPresent()));
     }
 
     /** A method only some JDKs have: empty where this JDK has no such method. */
@@ -90,6 +115,14 @@ public final class JdkInternals {
         boolean opened = trySetAccessible(field);
         return Optional.of(new InternalField(simpleName(className) + "." + fieldName,
                 opened ? field : null, opened ? null : addOpensFlag(owner)));
+    }
+
+    private static InternalField absentField(String className, String fieldName) {
+        return new InternalField(className + "." + fieldName, (Field) null, notPresent());
+    }
+
+    private static String notPresent() {
+        return "not present on Java " + Runtime.version().feature();
     }
 
     private static boolean trySetAccessible(AccessibleObject member) {

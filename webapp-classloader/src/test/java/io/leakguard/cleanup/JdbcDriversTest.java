@@ -1,0 +1,163 @@
+package io.leakguard.cleanup;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Fixtures;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.apache.catalina.Context;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A web application's JDBC driver left registered with DriverManager. Tomcat deregisters such drivers itself, after
+ * leakguard's pass, so on Tomcat the proof is that leakguard fixes it first and Tomcat then has nothing to claim;
+ * that the registration really pins the loader is shown on a plain class loader, where nobody else cleans up.
+ */
+class JdbcDriversTest {
+
+    private static final String DRIVER = "io.leakguard.fixture.fakejdbc.FakeDriver";
+    private static final String TOMCAT_LOADER_LOG = "org.apache.catalina.loader.WebappClassLoaderBase";
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void registeredDriverPinsItsLoaderUntilTheEngineDeregistersIt() throws Exception {
+        WeakReference<ClassLoader> dying = loaderThatRegisteredTheDriver();
+        assertTrue(Gc.leaked(dying));
+
+        Report switchedOff = CleanupEngine.standard().clean(dying.get(), "/x",
+                Policy.defaults().with("jdbcDrivers", Mode.OFF));
+        assertEquals(List.of(), switchedOff.findings());
+        assertTrue(Gc.leaked(dying));
+
+        Report report = CleanupEngine.standard().clean(dying.get(), "/x", Policy.defaults());
+        assertTrue(Gc.collected(dying), report.findings().toString());
+        assertEquals("leakguard: [/x] JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"
+                + " held through DriverManager.registeredDrivers; fixed: deregistered from DriverManager",
+                single(report.findings().stream().map(Finding::message).toList()));
+    }
+
+    @Test
+    void warnPolicyReportsAndLeavesTheDriverRegistered() throws Exception {
+        WeakReference<ClassLoader> dying = loaderThatRegisteredTheDriver();
+        Report warned = CleanupEngine.standard().clean(dying.get(), "/x",
+                Policy.defaults().with("jdbcDrivers", Mode.WARN));
+        assertTrue(single(warned.findings().stream().map(Finding::message).toList())
+                .endsWith("not fixed: left in place because leakguard setting jdbcDrivers=warn"));
+        assertTrue(Gc.leaked(dying));
+
+        CleanupEngine.standard().clean(dying.get(), "/x", Policy.defaults());
+        assertTrue(Gc.collected(dying));
+    }
+
+    /**
+     * DriverManager initialises, in the lister's loader, a driver class of the same name as any registered driver, and
+     * the dying loader's copy then registers itself. That is leakguard's doing, not the application's: it must leave
+     * no driver behind and report none, and the other loader's driver must stay registered.
+     */
+    @Test
+    void listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered() throws Exception {
+        WeakReference<ClassLoader> other = loaderThatRegisteredTheDriver();
+        URLClassLoader loader = loaderOverTheDriverJar();
+        Class.forName(DRIVER, false, loader);
+        WeakReference<ClassLoader> dying = new WeakReference<>(loader);
+        loader = null;
+
+        assertEquals(List.of(), CleanupEngine.standard().clean(dying.get(), "/x", Policy.defaults()).findings());
+        assertTrue(Gc.collected(dying));
+        assertTrue(Gc.leaked(other));
+
+        CleanupEngine.standard().clean(other.get(), "/other", Policy.defaults());
+        assertTrue(Gc.collected(other));
+    }
+
+    @Test
+    void stockTomcatDeregistersTheDriverItselfAndSaysSo() {
+        try (LogCapture tomcatLog = LogCapture.of(TOMCAT_LOADER_LOG)) {
+            Fixtures.stock("jdbc-driver", "/leak", (loader, log) -> {
+                assertTrue(Gc.collected(loader), tomcatLog.all());
+                assertTrue(tomcatLog.all().contains("registered the JDBC driver [" + DRIVER + "]"), tomcatLog.all());
+            });
+        }
+    }
+
+    @Test
+    void leakGuardDeregistersTheDriverBeforeTomcatLooks() {
+        try (LogCapture tomcatLog = LogCapture.of(TOMCAT_LOADER_LOG)) {
+            Fixtures.guarded("jdbc-driver", "/leak", (loader, log) -> {
+                assertTrue(Gc.collected(loader), log.all());
+                assertTrue(single(log.warnings("/app")).endsWith("JDBC driver leak: " + DRIVER
+                        + " registered with java.sql.DriverManager; held through DriverManager.registeredDrivers;"
+                        + " fixed: deregistered from DriverManager"), log.all());
+                assertFalse(tomcatLog.all().contains("JDBC driver"), tomcatLog.all());
+            });
+        }
+    }
+
+    /** The same on Tomcat, with two copies of the application: one used its driver, the one stopping did not. */
+    @Test
+    void anotherApplicationsDriverOfTheSameClassStaysAndListingLeavesNothingBehind() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context other = tomcat.deploy("jdbc-driver", "/other", true);
+            Context app = tomcat.deploy("jdbc-driver", "/app", true);
+            tomcat.get("/other/leak");
+            tomcat.get("/app/leak?driver=skip");
+
+            WeakReference<ClassLoader> loader = tomcat.undeploy(app);
+
+            assertTrue(Gc.collected(loader), log.all());
+            assertEquals(List.of(), log.warnings("/app"));
+            assertTrue(tomcat.get("/other/leak").endsWith(DRIVER), "the other application lost its driver");
+            tomcat.undeploy(other);
+        }
+    }
+
+    /** A loader over the fixture's driver jar alone, after the driver class registered itself. */
+    private static WeakReference<ClassLoader> loaderThatRegisteredTheDriver() throws Exception {
+        URLClassLoader loader = loaderOverTheDriverJar();
+        Class.forName(DRIVER, true, loader);
+        assertThrows(ClassNotFoundException.class, () -> Class.forName(DRIVER, false,
+                JdbcDriversTest.class.getClassLoader()), "the driver must not be on the test class path");
+        return new WeakReference<>(loader);
+    }
+
+    private static URLClassLoader loaderOverTheDriverJar() throws IOException {
+        return new URLClassLoader(new URL[] {driverJar().toUri().toURL()}, JdbcDriversTest.class.getClassLoader());
+    }
+
+    /** The driver jar exactly as the jdbc-driver fixture bundles it in WEB-INF/lib. */
+    private static Path driverJar() throws IOException {
+        try (ZipFile war = new ZipFile(EmbeddedTomcat.fixtureWar("jdbc-driver").toFile())) {
+            ZipEntry jar = war.stream()
+                    .filter(entry -> entry.getName().startsWith("WEB-INF/lib/leakguard-fixture-fake-jdbc-driver"))
+                    .findFirst().orElseThrow();
+            Path copy = Files.createTempFile("fake-jdbc-driver", ".jar");
+            copy.toFile().deleteOnExit();
+            try (InputStream in = war.getInputStream(jar)) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        }
+    }
+}
