@@ -91,8 +91,9 @@ class TimerTasksTest {
             assertTrue(Gc.collected(aLoader), log.all());
             String warning = single(log.warnings("/a"));
             assertTrue(warning.contains("Timer leak: timer [" + SharedEvictionTimer.THREAD_NAME + "] has the web"
-                    + " application as its thread's context class loader and runs none of its tasks; fixed: no task"
-                    + " cancelled; its thread's context class loader reset to the parent loader"), warning);
+                    + " application as its thread's context class loader and runs none of its tasks; on thread ["
+                    + SharedEvictionTimer.THREAD_NAME + "]; fixed: no task cancelled; its thread's context class"
+                    + " loader reset to the parent loader"), warning);
             int evictions = count(tomcat, "/b");
             assertTrue(eventually(() -> count(tomcat, "/b") > evictions + 2), "B's evictor stopped running");
         }
