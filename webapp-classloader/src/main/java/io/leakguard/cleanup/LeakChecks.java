@@ -11,7 +11,16 @@ import java.util.Set;
 final class LeakChecks {
 
     static final List<LeakCheck> ALL = List.of(
-            new ThreadLocalEntries());
+            new ThreadLocalEntries(),
+            new ShutdownHooks(),
+            new SecurityProviders(),
+            new PlatformMBeans(),
+            new DefaultUncaughtExceptionHandler(),
+            new NetDefaults(),
+            new LoggingHandlers(),
+            new JdkCaches(),
+            new RmiExports(),
+            new HttpClients());
 
     private LeakChecks() {
     }
