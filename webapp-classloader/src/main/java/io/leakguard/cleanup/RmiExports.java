@@ -48,6 +48,7 @@ final class RmiExports implements LeakCheck {
         return Mode.FIX;
     }
 
+    /** Also what switches the check off on a runtime built without the java.rmi module. */
     @Override
     public List<Internal> needs() {
         return List.of(OBJECT_TABLE, TABLE_LOCK, WEAK_IMPL, STUB);
@@ -55,9 +56,6 @@ final class RmiExports implements LeakCheck {
 
     @Override
     public void run(Scan scan) throws NoSuchObjectException {
-        if (!JdkInternals.hasModule("java.rmi")) {
-            return;
-        }
         for (Object target : exportedTargets()) {
             Object impl = ((Reference<?>) WEAK_IMPL.get(target)).get();
             Object stub = STUB.get(target);
