@@ -47,7 +47,7 @@ final class ShutdownHooks implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws InterruptedException {
+    public void run(Scan scan) throws InterruptedException, ClassNotFoundException {
         for (Thread hook : registeredHooks()) {
             Optional<String> link = linkToWebapp(hook, scan.ownership());
             if (link.isEmpty()) {
@@ -63,11 +63,14 @@ final class ShutdownHooks implements LeakCheck {
         }
     }
 
-    private static List<Thread> registeredHooks() {
-        @SuppressWarnings("unchecked")
-        Map<Thread, Thread> hooks = (Map<Thread, Thread>) HOOKS.get(null);
-        // ApplicationShutdownHooks sets the map to null once the JVM has started running the hooks.
-        return hooks == null ? List.of() : new ArrayList<>(hooks.keySet());
+    /** ApplicationShutdownHooks guards its map with its class's monitor: all its methods are static synchronized. */
+    private static List<Thread> registeredHooks() throws ClassNotFoundException {
+        synchronized (Class.forName("java.lang.ApplicationShutdownHooks")) {
+            @SuppressWarnings("unchecked")
+            Map<Thread, Thread> hooks = (Map<Thread, Thread>) HOOKS.get(null);
+            // Set to null once the JVM has started running the hooks.
+            return hooks == null ? List.of() : new ArrayList<>(hooks.keySet());
+        }
     }
 
     private static Optional<String> linkToWebapp(Thread hook, Ownership ownership) {
