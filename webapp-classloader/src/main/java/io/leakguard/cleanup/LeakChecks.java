@@ -15,6 +15,15 @@ final class LeakChecks {
             new TimerTasks(),
             new ThreadLocalEntries(),
             new JdbcDrivers(),
+            new ShutdownHooks(),
+            new SecurityProviders(),
+            new PlatformMBeans(),
+            new DefaultUncaughtExceptionHandler(),
+            new NetDefaults(),
+            new LoggingHandlers(),
+            new JdkCaches(),
+            new RmiExports(),
+            new HttpClients(),
             new StaticFields());
 
     private LeakChecks() {

@@ -44,7 +44,7 @@ public final class JdkInternals {
             String description = simpleName(className) + "." + fieldName;
             Class<?> owner;
             try {
-                owner = Class.forName(className, false, null);
+                owner = jdkClass(className);
             } catch (ClassNotFoundException e) {
                 return Optional.empty();
             }
@@ -72,7 +72,7 @@ public final class JdkInternals {
         String key = className + "." + methodName + Arrays.toString(parameterTypes);
         return METHODS.computeIfAbsent(key, k -> {
             try {
-                Class<?> owner = Class.forName(className, false, null);
+                Class<?> owner = jdkClass(className);
                 Method method = owner.getDeclaredMethod(methodName, parameterTypes);
                 boolean opened = trySetAccessible(method);
                 return Optional.of(new InternalMethod(simpleName(className) + "." + methodName + "()",
@@ -107,7 +107,7 @@ public final class JdkInternals {
         Class<?> owner;
         Field field;
         try {
-            owner = Class.forName(className, false, null);
+            owner = jdkClass(className);
             field = owner.getDeclaredField(fieldName);
         } catch (ClassNotFoundException | NoSuchFieldException e) {
             return Optional.empty();
@@ -123,6 +123,16 @@ public final class JdkInternals {
 
     private static String notPresent() {
         return "not present on Java " + Runtime.version().feature();
+    }
+
+    /** True when this runtime has the named module: a jlink-ed runtime may lack java.rmi or java.desktop. */
+    public static boolean hasModule(String name) {
+        return ModuleLayer.boot().findModule(name).isPresent();
+    }
+
+    /** Loads without initialising; through the platform loader, since modules like java.net.http are defined to it. */
+    private static Class<?> jdkClass(String className) throws ClassNotFoundException {
+        return Class.forName(className, false, ClassLoader.getPlatformClassLoader());
     }
 
     private static boolean trySetAccessible(AccessibleObject member) {

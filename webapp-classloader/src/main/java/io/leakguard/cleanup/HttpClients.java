@@ -1,0 +1,133 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.InternalMethod;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.security.ProtectionDomain;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code java.net.http.HttpClient}s built by the web application. Each client runs a selector thread,
+ * {@code HttpClient-N-SelectorManager}, for as long as the client lives, and that thread pins the application: on
+ * Java 17 and 18 through the context class loader it inherits from the thread that built the client, and up to
+ * Java 23 through the access control context it inherits from that thread's stack, whose protection domains hold
+ * their class loaders. Java 19 gives such threads the system class loader and Java 24 dropped inherited access
+ * control contexts, so from Java 24 on a client cannot pin its application this way and this check finds nothing.
+ *
+ * <p>Whose client it is: one whose selector thread inherited the dying application's loader or domains, that is, one
+ * built on a thread running the application's code. A client built lazily by a library in {@code $CATALINA_BASE/lib}
+ * on a request of this application looks the same; whoever shares such a client should set {@code httpClients=warn}.
+ * On Java 21 to 23, with {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}, the client is shut
+ * down (its exchanges in progress are aborted) and awaited for a bounded time. Otherwise the selector thread is
+ * detached from the application; the client then ends by itself once the application, and with it the client, is
+ * collected. Reading the inherited domains (Java 19 to 23) needs {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
+ */
+final class HttpClients implements LeakCheck {
+
+    private static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
+    private static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
+    /** Public since Java 21. */
+    private static final Optional<InternalMethod> SHUTDOWN_NOW =
+            JdkInternals.optionalMethod("java.net.http.HttpClient", "shutdownNow");
+    private static final Optional<InternalMethod> AWAIT_TERMINATION =
+            JdkInternals.optionalMethod("java.net.http.HttpClient", "awaitTermination", Duration.class);
+    /** Present up to Java 23. */
+    private static final Optional<InternalField> INHERITED_CONTEXT =
+            JdkInternals.optionalField("java.lang.Thread", "inheritedAccessControlContext");
+    private static final Optional<InternalField> CONTEXT_DOMAINS =
+            JdkInternals.optionalField("java.security.AccessControlContext", "context");
+
+    @Override
+    public String id() {
+        return "httpClients";
+    }
+
+    @Override
+    public String kind() {
+        return "HttpClient";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public void run(Scan scan) {
+        for (Thread thread : LiveThreads.all()) {
+            if (!thread.getClass().getName().equals(SELECTOR_THREAD)) {
+                continue;
+            }
+            Optional<String> link = linkToWebapp(thread, scan.ownership());
+            if (link.isEmpty()) {
+                continue;
+            }
+            Scan.Leak leak = scan.leak("java.net.http.HttpClient built by the application")
+                    .via(List.of(link.get())).onThreads(List.of(thread.getName()));
+            if (!scan.fixing()) {
+                leak.warned(scan.policyReason());
+            } else if (canClose()) {
+                leak.fixed(close(SELECTOR_OWNER.get(thread), scan.policy().threadStopWait()));
+            } else {
+                leak.fixed(detach(thread, scan.ownership().replacement()) + "; the client was left open ("
+                        + whyNotClosed() + ")");
+            }
+        }
+    }
+
+    private static Optional<String> linkToWebapp(Thread selector, Ownership ownership) {
+        if (ownership.owns(selector.getContextClassLoader())) {
+            return Optional.of("context class loader of its selector thread");
+        }
+        Optional<InternalField> domains = CONTEXT_DOMAINS.filter(InternalField::available);
+        Object context = inheritedContext().map(field -> field.get(selector)).orElse(null);
+        if (context == null || domains.isEmpty() || !(domains.get().get(context) instanceof ProtectionDomain[] all)) {
+            return Optional.empty();
+        }
+        for (ProtectionDomain domain : all) {
+            if (domain != null && ownership.owns(domain.getClassLoader())) {
+                return Optional.of("access control context its selector thread inherited, domain of "
+                        + Describe.object(domain.getClassLoader()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<InternalField> inheritedContext() {
+        return INHERITED_CONTEXT.filter(InternalField::available);
+    }
+
+    /**
+     * The context that replaces the creator's is leakguard's own, taken in a privileged block so that it holds no
+     * caller's domain: under a security manager the thread gets leakguard's permissions, no more.
+     */
+    @SuppressWarnings("removal")
+    private static String detach(Thread thread, ClassLoader replacement) {
+        thread.setContextClassLoader(replacement);
+        String done = "context class loader of its selector thread set to the parent loader";
+        if (inheritedContext().isEmpty()) {
+            return done;
+        }
+        inheritedContext().get().set(thread, java.security.AccessController.doPrivileged(
+                (java.security.PrivilegedAction<Object>) java.security.AccessController::getContext));
+        return done + " and the access control context it inherited from the application replaced";
+    }
+
+    private static boolean canClose() {
+        return SELECTOR_OWNER.available() && SHUTDOWN_NOW.isPresent() && AWAIT_TERMINATION.isPresent();
+    }
+
+    private static String whyNotClosed() {
+        return SHUTDOWN_NOW.isEmpty() ? "closing it needs Java 21 or later"
+                : "closing it needs " + SELECTOR_OWNER.missing();
+    }
+
+    private static String close(Object client, Duration wait) {
+        SHUTDOWN_NOW.get().invoke(client);
+        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, wait);
+        return "client shut down with shutdownNow()" + (ended ? ""
+                : "; its threads were still ending after " + wait.toMillis() + " ms");
+    }
+}

@@ -1,0 +1,50 @@
+package io.leakguard.cleanup;
+
+import java.lang.management.ManagementFactory;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanRegistrationException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * MBeans the web application registered in the platform MBean server and did not unregister: the server is JVM-wide
+ * and holds each MBean, whose class loader the server itself reports.
+ */
+final class PlatformMBeans implements LeakCheck {
+
+    @Override
+    public String id() {
+        return "mbeans";
+    }
+
+    @Override
+    public String kind() {
+        return "MBean";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public void run(Scan scan) throws MBeanRegistrationException {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName name : server.queryNames(null, null)) {
+            try {
+                if (!scan.ownership().owns(server.getClassLoaderFor(name))) {
+                    continue;
+                }
+                Scan.Leak leak = scan.leak("MBean [" + name.getCanonicalName() + "] in the platform MBean server");
+                if (!scan.fixing()) {
+                    leak.warned(scan.policyReason());
+                    continue;
+                }
+                server.unregisterMBean(name);
+                leak.fixed("unregistered");
+            } catch (InstanceNotFoundException e) {
+                // Unregistered by someone else since the query: nothing left to hold the application.
+            }
+        }
+    }
+}

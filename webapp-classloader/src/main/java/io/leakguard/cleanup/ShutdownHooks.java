@@ -1,0 +1,109 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.Internal;
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Shutdown hooks the web application registered with {@code Runtime.addShutdownHook}: the JVM keeps each hook thread,
+ * and through its class, its task or its context class loader the whole application, until the JVM exits.
+ *
+ * <p>Warns by default: a hook usually exists to flush or release something, and the safe moment to run it is the
+ * operator's call. With {@code fix} the hook is removed and run now, on its own thread, as the JVM would have run it,
+ * with a bounded wait.
+ */
+final class ShutdownHooks implements LeakCheck {
+
+    private static final InternalField HOOKS = JdkInternals.field("java.lang.ApplicationShutdownHooks", "hooks");
+    /** Where a thread keeps its Runnable: its own field up to Java 18, its FieldHolder since virtual threads (19). */
+    private static final Optional<InternalField> TARGET = JdkInternals.optionalField("java.lang.Thread", "target");
+    private static final Optional<InternalField> HOLDER = JdkInternals.optionalField("java.lang.Thread", "holder");
+    private static final Optional<InternalField> HOLDER_TASK =
+            JdkInternals.optionalField("java.lang.Thread$FieldHolder", "task");
+
+    @Override
+    public String id() {
+        return "shutdownHooks";
+    }
+
+    @Override
+    public String kind() {
+        return "ShutdownHook";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.WARN;
+    }
+
+    @Override
+    public List<Internal> needs() {
+        return List.of(HOOKS);
+    }
+
+    @Override
+    public void run(Scan scan) throws InterruptedException, ClassNotFoundException {
+        for (Thread hook : registeredHooks()) {
+            Optional<String> link = linkToWebapp(hook, scan.ownership());
+            if (link.isEmpty()) {
+                continue;
+            }
+            Scan.Leak leak = scan.leak("shutdown hook thread [" + hook.getName() + "] " + Describe.object(hook))
+                    .via(List.of(link.get()));
+            if (!scan.fixing()) {
+                leak.warned(scan.policyReason());
+            } else if (Runtime.getRuntime().removeShutdownHook(hook)) {
+                leak.fixed("removed from the JVM's shutdown hooks and run now: " + runBounded(hook, scan));
+            }
+        }
+    }
+
+    /** ApplicationShutdownHooks guards its map with its class's monitor: all its methods are static synchronized. */
+    private static List<Thread> registeredHooks() throws ClassNotFoundException {
+        synchronized (Class.forName("java.lang.ApplicationShutdownHooks")) {
+            @SuppressWarnings("unchecked")
+            Map<Thread, Thread> hooks = (Map<Thread, Thread>) HOOKS.get(null);
+            // Set to null once the JVM has started running the hooks.
+            return hooks == null ? List.of() : new ArrayList<>(hooks.keySet());
+        }
+    }
+
+    private static Optional<String> linkToWebapp(Thread hook, Ownership ownership) {
+        if (ownership.ownsObject(hook)) {
+            return Optional.of("its class " + hook.getClass().getName());
+        }
+        Object task = task(hook);
+        if (ownership.ownsObject(task)) {
+            return Optional.of("its task " + Describe.object(task));
+        }
+        if (ownership.owns(hook.getContextClassLoader())) {
+            return Optional.of("its context class loader");
+        }
+        return Optional.empty();
+    }
+
+    private static Object task(Thread thread) {
+        if (TARGET.isPresent() && TARGET.get().available()) {
+            return TARGET.get().get(thread);
+        }
+        if (HOLDER.isPresent() && HOLDER_TASK.isPresent() && HOLDER.get().available()
+                && HOLDER_TASK.get().available()) {
+            Object holder = HOLDER.get().get(thread);
+            return holder == null ? null : HOLDER_TASK.get().get(holder);
+        }
+        return null;
+    }
+
+    private static String runBounded(Thread hook, Scan scan) throws InterruptedException {
+        Duration wait = scan.policy().threadStopWait();
+        hook.start();
+        hook.join(Math.max(1, wait.toMillis()));
+        return hook.isAlive() ? "still running after " + wait.toMillis() + " ms, left to finish on its own"
+                : "it finished";
+    }
+}

@@ -1,0 +1,120 @@
+package io.leakguard.cleanup;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.Fixtures;
+import io.leakguard.testing.Gc;
+import java.lang.ref.WeakReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * JVM-wide registrations a webapp leaves behind, one kind per request of the {@code jvm-registrations} fixture: each
+ * leaks on stock Tomcat and is collected with leakguard. Tomcat does unexport RMI objects, but only those exported
+ * under the webapp's context class loader; the fixture exports under the server's, as a library's own thread would,
+ * so stock Tomcat really leaks it. The resource bundle is held softly: it would go once memory runs short, but no
+ * number of full collections before that frees it, which is what a leak looks like to an operator watching Metaspace.
+ */
+class JvmRegistrationsTest {
+
+    private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet$";
+    private static final int JAVA = Runtime.version().feature();
+
+    /** The fixture's kind, then what the warning must say: leak kind and thing, then the action taken. */
+    static Stream<Arguments> kinds() {
+        return Stream.of(
+                Arguments.of("hook", "ShutdownHook leak: shutdown hook thread [jvm-registrations-hook]",
+                        "fixed: removed from the JVM's shutdown hooks and run now: it finished"),
+                Arguments.of("provider", "SecurityProvider leak: security provider [LeakGuardFixture] " + SERVLET
+                        + "FixtureProvider@", "fixed: removed with Security.removeProvider"),
+                Arguments.of("mbean", "MBean leak: MBean [io.leakguard.fixture:type=Counter]", "fixed: unregistered"),
+                Arguments.of("uncaught", "UncaughtExceptionHandler leak: default uncaught exception handler "
+                        + SERVLET + "LastWords@", "fixed: reset to none"),
+                Arguments.of("authenticator", "NetDefault leak: default Authenticator " + SERVLET + "Credentials@",
+                        "fixed: Authenticator.setDefault(null)"),
+                Arguments.of("proxyselector", "NetDefault leak: default ProxySelector " + SERVLET + "NoProxies@",
+                        "fixed: ProxySelector.setDefault(sun.net.spi.DefaultProxySelector@"),
+                Arguments.of("cookiehandler", "NetDefault leak: default CookieHandler " + SERVLET + "Cookies@",
+                        "fixed: CookieHandler.setDefault(null)"),
+                Arguments.of("responsecache", "NetDefault leak: default ResponseCache " + SERVLET + "NoCache@",
+                        "fixed: ResponseCache.setDefault(null)"),
+                Arguments.of("julhandler", "LoggingHandler leak: handler " + SERVLET + "AuditHandler@",
+                        "on logger(s) [global]; fixed: removed from the logger(s) and closed"),
+                Arguments.of("bundle", "JdkCache leak: 1 resource bundle(s) of the application in the ResourceBundle"
+                        + " cache", "fixed: ResourceBundle.clearCache(web application loader)"),
+                Arguments.of("rmi", "RmiExport leak: remote object " + SERVLET + "Hello@",
+                        "fixed: unexported"),
+                Arguments.of("httpclient", "HttpClient leak: java.net.http.HttpClient built by the application",
+                        JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
+                                : "fixed: context class loader of its selector thread set to the parent loader"))
+                .filter(kind -> JAVA < 24 || !kind.get()[0].equals("httpclient"));
+    }
+
+    @BeforeAll
+    static void startLeakGuardBeforeAnyWebapp() {
+        // As at server start: the JDK's proxy selector is captured before a webapp can replace it.
+        CleanupEngine.standard();
+    }
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void leaksOnStockTomcat(String kind) {
+        Fixtures.stock("jvm-registrations", "/leak?kind=" + kind, (loader, log) -> {
+            assertTrue(Gc.leaked(loader), kind);
+            undo(loader);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void isCollectedWithLeakGuard(String kind, String leak, String action) {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
+        Fixtures.guarded("jvm-registrations", "/leak?kind=" + kind, (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = single(log.warnings("/app"));
+            assertTrue(warning.contains("leakguard: [/app] " + leak), warning);
+            assertTrue(warning.contains(action), warning);
+        });
+    }
+
+    /**
+     * Java 19 gave an HttpClient's selector thread the system class loader and Java 24 dropped the access control
+     * context threads inherited: from then on a client cannot pin the webapp. Fails, and so says so, if that changes.
+     */
+    @Test
+    void httpClientNoLongerPinsItsWebappFromJava24() {
+        assumeTrue(JAVA >= 24);
+        Fixtures.stock("jvm-registrations", "/leak?kind=httpclient", (loader, log) -> assertTrue(Gc.collected(loader)));
+    }
+
+    @Test
+    void shutdownHookIsOnlyReportedByDefault() {
+        Fixtures.guarded("jvm-registrations", "/leak?kind=hook", (loader, log) -> {
+            assertTrue(Gc.leaked(loader));
+            assertTrue(single(log.warnings("/app")).endsWith(
+                    "not fixed: left in place because leakguard setting shutdownHooks=warn"), log.all());
+            undo(loader);
+        });
+    }
+
+    /** Takes the leaked registration back, so that it cannot disturb the tests that follow in this JVM. */
+    private static void undo(WeakReference<ClassLoader> loader) {
+        Report report = CleanupEngine.standard().clean(loader.get(), "/app",
+                Policy.defaults().with("shutdownHooks", Mode.FIX));
+        assertTrue(report.findings().stream().allMatch(f -> f.outcome() == Outcome.FIXED), report.findings()::toString);
+        assertTrue(Gc.collected(loader), report.findings()::toString);
+    }
+}
