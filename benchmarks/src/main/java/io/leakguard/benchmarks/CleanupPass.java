@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 8, time = 2)
-// The flags catalina.sh passes: without them both clean-ups skip their ThreadLocal checks and the race is empty.
+// The flags catalina.sh passes: without them both clean-ups skip their ThreadLocal checks, the bulk of the work.
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
         "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED"})
@@ -84,8 +84,8 @@ public class CleanupPass {
      * Tomcat's pass is destructive: stop() drops the loader's resources, and its JDBC step defines a helper class in
      * the loader, which a second stop of the same loader cannot define again (it would time a LinkageError and its
      * log line instead). So every invocation gets a fresh, started loader with the twenty thousand classes defined,
-     * built untimed in an invocation-level setup; at tens of milliseconds per call JMH's per-invocation timestamps
-     * cost nothing measurable. The price is wall-clock time: each setup defines every class again.
+     * built untimed in an invocation-level setup; a call takes milliseconds, so JMH's per-invocation timestamps cost
+     * nothing measurable. The price is wall-clock time: each setup defines every class again.
      */
     @State(Scope.Benchmark)
     public static class TomcatWebappState {

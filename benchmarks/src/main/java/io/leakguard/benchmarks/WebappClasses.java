@@ -35,10 +35,6 @@ final class WebappClasses {
         }
     }
 
-    int count() {
-        return names.size();
-    }
-
     private static byte[] generate(String internalName) {
         ClassWriter writer = new ClassWriter(0);
         writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, internalName, null, "java/lang/Object", null);

@@ -3,10 +3,6 @@ package io.leakguard.benchmarks;
 /** The class loader of the web application leakguard cleans: a plain loader holding the generated classes. */
 final class WebappLoader extends ClassLoader implements WebappClasses.Definer {
 
-    static {
-        registerAsParallelCapable();
-    }
-
     WebappLoader(ClassLoader parent) {
         super("bench-webapp", parent);
     }
