@@ -40,6 +40,7 @@ public final class Reach {
     private final int maxDepth;
     private final int maxNodes;
     private final Scan scan;
+    private Object root;
     private Map<Object, Boolean> visited;
     private int nodes;
 
@@ -69,9 +70,10 @@ public final class Reach {
         if (SHAPES.get(root.getClass()).kind() == Kind.LEAF) {
             return Optional.empty();
         }
-        visited = new IdentityHashMap<>();
+        this.root = root;
         nodes = 0;
         List<String> reversed = walk(root, 0);
+        this.root = null;
         visited = null;
         if (reversed == null) {
             return Optional.empty();
@@ -82,7 +84,7 @@ public final class Reach {
 
     /** Returns the path from {@code object} (exclusive) to an owned object, last link first, or null. */
     private List<String> walk(Object object, int depth) {
-        if (depth >= maxDepth || ++nodes > maxNodes || visited.put(object, Boolean.TRUE) != null
+        if (depth >= maxDepth || ++nodes > maxNodes || seen(object, depth)
                 || (nodes % 256 == 0 && scan.expired())) {
             return null;
         }
@@ -92,49 +94,57 @@ public final class Reach {
                 case ARRAY -> {
                     Object[] array = (Object[]) object;
                     for (int i = 0; i < array.length; i++) {
-                        List<String> path = child(array[i], "[" + i + "]", depth);
+                        Object element = array[i];
+                        List<String> path = child(element, depth);
                         if (path != null) {
-                            return path;
+                            return linked(path, "[" + i + "]", element);
                         }
                     }
                 }
                 case REFERENCE -> {
-                    List<String> path = child(((Reference<?>) object).get(), "referent", depth);
+                    Object referent = ((Reference<?>) object).get();
+                    List<String> path = linked(child(referent, depth), "referent", referent);
                     return path != null ? path : fields(object, shape, depth);
                 }
                 case OPTIONAL -> {
-                    return child(((Optional<?>) object).orElse(null), "value", depth);
+                    Object value = ((Optional<?>) object).orElse(null);
+                    return linked(child(value, depth), "value", value);
                 }
                 case ATOMIC -> {
-                    return child(((AtomicReference<?>) object).get(), "value", depth);
+                    Object value = ((AtomicReference<?>) object).get();
+                    return linked(child(value, depth), "value", value);
                 }
                 case ATOMIC_ARRAY -> {
                     AtomicReferenceArray<?> array = (AtomicReferenceArray<?>) object;
                     for (int i = 0; i < array.length(); i++) {
-                        List<String> path = child(array.get(i), "[" + i + "]", depth);
+                        Object element = array.get(i);
+                        List<String> path = child(element, depth);
                         if (path != null) {
-                            return path;
+                            return linked(path, "[" + i + "]", element);
                         }
                     }
                 }
                 case ITERABLE -> {
                     int i = 0;
                     for (Object element : (Collection<?>) object) {
-                        List<String> path = child(element, "element " + i++, depth);
+                        List<String> path = child(element, depth);
                         if (path != null) {
-                            return path;
+                            return linked(path, "element " + i, element);
                         }
+                        i++;
                     }
                 }
                 case MAP -> {
                     for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
                         Object key = entry.getKey();
-                        List<String> path = child(key, "key", depth);
-                        if (path == null) {
-                            path = child(entry.getValue(), "value for key " + Describe.object(key), depth);
-                        }
+                        List<String> path = child(key, depth);
                         if (path != null) {
-                            return path;
+                            return linked(path, "key", key);
+                        }
+                        Object value = entry.getValue();
+                        path = child(value, depth);
+                        if (path != null) {
+                            return linked(path, "value for key " + Describe.object(key), value);
                         }
                     }
                 }
@@ -153,25 +163,42 @@ public final class Reach {
 
     private List<String> fields(Object object, Shape shape, int depth) throws IllegalAccessException {
         for (Field field : shape.fields()) {
-            List<String> path = child(field.get(object),
-                    field.getDeclaringClass().getSimpleName() + "." + field.getName(), depth);
+            Object value = field.get(object);
+            List<String> path = child(value, depth);
             if (path != null) {
-                return path;
+                return linked(path, field.getDeclaringClass().getSimpleName() + "." + field.getName(), value);
             }
         }
         return null;
     }
 
-    private List<String> child(Object child, String label, int depth) {
+    /**
+     * True when the walk has been at {@code object} before. Most roots are a small collection of leaves, so the set of
+     * visited objects is only made once the walk goes past the root: a pass inspects tens of thousands of roots.
+     */
+    private boolean seen(Object object, int depth) {
+        if (object == root) {
+            return depth > 0;
+        }
+        if (visited == null) {
+            visited = new IdentityHashMap<>();
+        }
+        return visited.put(object, Boolean.TRUE) != null;
+    }
+
+    /** The path from {@code child} (inclusive) to an owned object, last link first, or null. */
+    private List<String> child(Object child, int depth) {
         if (child == null) {
             return null;
         }
-        List<String> path = null;
         if (ownership.ownsObject(child)) {
-            path = new ArrayList<>();
-        } else if (SHAPES.get(child.getClass()).kind() != Kind.LEAF) {
-            path = walk(child, depth + 1);
+            return new ArrayList<>();
         }
+        return SHAPES.get(child.getClass()).kind() == Kind.LEAF ? null : walk(child, depth + 1);
+    }
+
+    /** Labels are built only for the path that is reported, never for the many links that lead nowhere. */
+    private static List<String> linked(List<String> path, String label, Object child) {
         if (path != null) {
             path.add(label + " " + Describe.object(child));
         }
