@@ -1,0 +1,93 @@
+package io.leakguard.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import javax.management.ObjectName;
+import org.apache.catalina.Executor;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardThreadExecutor;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.tomcat.util.threads.TaskThread;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+
+/**
+ * A Tomcat thread pool that can renew its threads: a connector's own pool or a shared {@code <Executor>}. Both renew
+ * by age: after {@link #renewThreadsOlderThanNow()}, each thread created before that moment ends after its current
+ * task (never during one, so no request is dropped), at most one per {@link #renewalDelay()} milliseconds, and the
+ * pool starts a fresh one in its place.
+ */
+final class PooledExecutor {
+
+    final String name;
+    private final String threadPrefix;
+    private final Object pool;
+    private final LongSupplier renewalDelay;
+    private final LongConsumer setRenewalDelay;
+    private final Runnable renewThreadsOlderThanNow;
+
+    private PooledExecutor(String name, String threadPrefix, Object pool, LongSupplier renewalDelay,
+            LongConsumer setRenewalDelay, Runnable renewThreadsOlderThanNow) {
+        this.name = name;
+        this.threadPrefix = threadPrefix;
+        this.pool = pool;
+        this.renewalDelay = renewalDelay;
+        this.setRenewalDelay = setRenewalDelay;
+        this.renewThreadsOlderThanNow = renewThreadsOlderThanNow;
+    }
+
+    /** Every renewable pool of the server. Tomcat's utility pool is a JDK pool and cannot renew its threads. */
+    static List<PooledExecutor> of(Server server) {
+        List<PooledExecutor> pools = new ArrayList<>();
+        for (Service service : server.findServices()) {
+            for (Executor executor : service.findExecutors()) {
+                if (executor instanceof StandardThreadExecutor shared) {
+                    pools.add(new PooledExecutor(shared.getName(), shared.getNamePrefix(), shared,
+                            shared::getThreadRenewalDelay, shared::setThreadRenewalDelay, shared::contextStopping));
+                }
+            }
+            for (Connector connector : service.findConnectors()) {
+                ProtocolHandler handler = connector.getProtocolHandler();
+                // A connector that uses a shared <Executor> hands that one out here; it is listed above already.
+                if (handler instanceof AbstractProtocol<?> protocol
+                        && protocol.getExecutor() instanceof ThreadPoolExecutor own) {
+                    String endpoint = ObjectName.unquote(protocol.getName());
+                    pools.add(new PooledExecutor(endpoint, endpoint + "-exec-", own, own::getThreadRenewalDelay,
+                            own::setThreadRenewalDelay, own::contextStopping));
+                }
+            }
+        }
+        return pools;
+    }
+
+    /** Whether the thread is one of this pool's, told by the name prefix the pool gives its threads. */
+    boolean owns(Thread thread) {
+        return thread instanceof TaskThread && thread.getName().startsWith(threadPrefix);
+    }
+
+    /** Whether a thread this pool started before {@code since} (epoch milliseconds) is still alive. */
+    boolean hasThreadsCreatedBefore(long since, List<Thread> live) {
+        return live.stream().anyMatch(t -> owns(t) && ((TaskThread) t).getCreationTime() < since);
+    }
+
+    long renewalDelay() {
+        return renewalDelay.getAsLong();
+    }
+
+    void renewalDelay(long millis) {
+        setRenewalDelay.accept(millis);
+    }
+
+    void renewThreadsOlderThanNow() {
+        renewThreadsOlderThanNow.run();
+    }
+
+    /** The pool itself, for identity: two views of one pool are the same pool. */
+    Object pool() {
+        return pool;
+    }
+}
