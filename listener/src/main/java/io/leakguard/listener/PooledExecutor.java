@@ -2,6 +2,10 @@ package io.leakguard.listener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import javax.management.ObjectName;
@@ -23,17 +27,19 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  */
 final class PooledExecutor {
 
+    private static final Pattern CONNECTOR_THREAD = Pattern.compile("(.+)-exec-\\d+");
+
     final String name;
-    private final String threadPrefix;
+    private final Predicate<String> ownsThreadName;
     private final Object pool;
     private final LongSupplier renewalDelay;
     private final LongConsumer setRenewalDelay;
     private final Runnable renewThreadsOlderThanNow;
 
-    private PooledExecutor(String name, String threadPrefix, Object pool, LongSupplier renewalDelay,
+    private PooledExecutor(String name, Predicate<String> ownsThreadName, Object pool, LongSupplier renewalDelay,
             LongConsumer setRenewalDelay, Runnable renewThreadsOlderThanNow) {
         this.name = name;
-        this.threadPrefix = threadPrefix;
+        this.ownsThreadName = ownsThreadName;
         this.pool = pool;
         this.renewalDelay = renewalDelay;
         this.setRenewalDelay = setRenewalDelay;
@@ -46,7 +52,8 @@ final class PooledExecutor {
         for (Service service : server.findServices()) {
             for (Executor executor : service.findExecutors()) {
                 if (executor instanceof StandardThreadExecutor shared) {
-                    pools.add(new PooledExecutor(shared.getName(), shared.getNamePrefix(), shared,
+                    String prefix = shared.getNamePrefix();
+                    pools.add(new PooledExecutor(shared.getName(), thread -> thread.startsWith(prefix), shared,
                             shared::getThreadRenewalDelay, shared::setThreadRenewalDelay, shared::contextStopping));
                 }
             }
@@ -56,7 +63,10 @@ final class PooledExecutor {
                 if (handler instanceof AbstractProtocol<?> protocol
                         && protocol.getExecutor() instanceof ThreadPoolExecutor own) {
                     String endpoint = ObjectName.unquote(protocol.getName());
-                    pools.add(new PooledExecutor(endpoint, endpoint + "-exec-", own, own::getThreadRenewalDelay,
+                    String unbound = endpoint.replaceFirst("-" + protocol.getLocalPort() + "$", "");
+                    Set<String> threadBases = Set.of(endpoint, unbound);
+                    pools.add(new PooledExecutor(endpoint, thread -> connectorThreadOf(thread, threadBases), own,
+                            own::getThreadRenewalDelay,
                             own::setThreadRenewalDelay, own::contextStopping));
                 }
             }
@@ -64,9 +74,18 @@ final class PooledExecutor {
         return pools;
     }
 
-    /** Whether the thread is one of this pool's, told by the name prefix the pool gives its threads. */
+    /**
+     * A connector names its pool threads after its endpoint as it was named before binding; on port 0 the endpoint's
+     * name gains the bound port afterwards, so the name without it counts too.
+     */
+    private static boolean connectorThreadOf(String threadName, Set<String> threadBases) {
+        Matcher matcher = CONNECTOR_THREAD.matcher(threadName);
+        return matcher.matches() && threadBases.contains(matcher.group(1));
+    }
+
+    /** Whether the thread is one of this pool's, told by the name the pool gives its threads. */
     boolean owns(Thread thread) {
-        return thread instanceof TaskThread && thread.getName().startsWith(threadPrefix);
+        return thread instanceof TaskThread && ownsThreadName.test(thread.getName());
     }
 
     /** Whether a thread this pool started before {@code since} (epoch milliseconds) is still alive. */
