@@ -1,0 +1,188 @@
+package io.leakguard.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.testing.EmbeddedTomcat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The drop-in jar in real Tomcat distributions, installed as an operator would: the jar in {@code $CATALINA_HOME/lib},
+ * one {@code <Listener>} line in server.xml, WARs dropped into webapps/, {@code catalina.sh start}, a leak triggered
+ * over HTTP, the WAR deleted so that Tomcat undeploys it, and leakguard's lines read from Tomcat's own log files.
+ */
+class TomcatDistributionIT {
+
+    private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
+    private static final Duration UNDEPLOYS_WITHIN = Duration.ofSeconds(30);
+    private static final String LISTENER_LINE =
+            "<Listener className=\"io.leakguard.listener.LeakPreventionListener\"/>";
+
+    static Stream<Path> distributions() {
+        return Arrays.stream(System.getProperty("leakguard.distributions").split(",")).map(Paths::get);
+    }
+
+    @ParameterizedTest
+    @MethodSource("distributions")
+    void dropInJarGuardsEveryWebappAndLogsThroughTomcat(Path home) throws Exception {
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, freePort());
+        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-custom"), base.resolve("webapps/leaky.war"));
+        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200 && status(httpPort, "/leaky/leak") == 200,
+                    "Tomcat in " + base + " did not serve the fixtures");
+            for (int i = 0; i < 4; i++) {
+                assertEquals(200, status(httpPort, "/leaky/leak"));
+                assertEquals(200, status(httpPort, "/clean/leak"));
+            }
+            Files.delete(base.resolve("webapps/leaky.war"));
+            await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/leaky] stopped:"),
+                    "no leakguard summary for /leaky in " + base.resolve("logs"));
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: guarding every web application of this server"), log);
+        assertTrue(log.contains("leakguard: [/leaky] ThreadLocal leak: ThreadLocal io.leakguard.fixture."
+                + "threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal@"), log);
+        assertTrue(log.contains("fixed: entry removed from"), log);
+        assertTrue(log.contains("leakguard: [/leaky] stopped: 1 leaks fixed, 0 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/clean] stopped: 0 leaks fixed, 0 warned, 0 skipped in "), log);
+        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the same ThreadLocal again:\n" + log);
+        String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
+        assertTrue(out.contains("leakguard: [/leaky] ThreadLocal leak: "), out);
+        assertFalse(Files.exists(base.resolve("catalina.pid")), "catalina.sh stop left the process running");
+    }
+
+    /** A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before. */
+    private static Path catalinaBase(Path home) throws IOException {
+        Path base = home.resolveSibling("base-" + home.getFileName());
+        if (Files.exists(base)) {
+            try (Stream<Path> old = Files.walk(base)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (String dir : List.of("logs", "temp", "work", "webapps")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        try (Stream<Path> conf = Files.walk(home.resolve("conf"))) {
+            for (Path from : (Iterable<Path>) conf::iterator) {
+                Path to = base.resolve(home.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return base;
+    }
+
+    /** The operator's two steps, plus loopback ports and a quick undeploy for the test. */
+    private static void installListener(Path home, Path base, int httpPort, int shutdownPort) throws IOException {
+        Path dropIn = Paths.get(System.getProperty("leakguard.dropin"));
+        Files.copy(dropIn, home.resolve("lib").resolve(dropIn.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path serverXml = base.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+        String edited = xml.replaceFirst("(<Server [^>]*>)", "$1\n  " + LISTENER_LINE)
+                .replace("<Server port=\"8005\"", "<Server port=\"" + shutdownPort + "\" address=\"127.0.0.1\"")
+                .replace("<Connector port=\"8080\"", "<Connector port=\"" + httpPort + "\" address=\"127.0.0.1\"")
+                .replace("<Engine name=\"Catalina\"", "<Engine name=\"Catalina\" backgroundProcessorDelay=\"1\"");
+        assertTrue(edited.contains(LISTENER_LINE) && edited.contains("port=\"" + httpPort + "\"")
+                && edited.contains("backgroundProcessorDelay"), "server.xml of " + home + " has an unexpected shape");
+        Files.writeString(serverXml, edited, StandardCharsets.UTF_8);
+    }
+
+    private static int catalina(Path home, Path base, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add("bash");
+        builder.command().add(home.resolve("bin/catalina.sh").toString());
+        builder.command().addAll(List.of(command));
+        Map<String, String> env = builder.environment();
+        env.remove("JRE_HOME");
+        env.remove("CATALINA_OPTS");
+        env.remove("JAVA_OPTS");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CATALINA_HOME", home.toString());
+        env.put("CATALINA_BASE", base.toString());
+        env.put("CATALINA_PID", base.resolve("catalina.pid").toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(base.resolve("logs/catalina-sh-" + command[0] + ".txt").toFile());
+        Process process = builder.start();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("catalina.sh " + String.join(" ", command) + " hung");
+        }
+        return process.exitValue();
+    }
+
+    private static String catalinaLog(Path base) {
+        try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log"))
+                    .toList()) {
+                all.append(Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int status(int port, String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                    .openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(10000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void await(Duration within, BooleanSupplier condition, String failure)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
