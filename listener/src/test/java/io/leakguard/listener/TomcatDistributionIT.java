@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,7 +49,7 @@ class TomcatDistributionIT {
     void dropInJarGuardsEveryWebappAndLogsThroughTomcat(Path home) throws Exception {
         Path base = catalinaBase(home);
         int httpPort = freePort();
-        installListener(home, base, httpPort, freePort());
+        installListener(home, base, httpPort, LISTENER_LINE);
         Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-custom"), base.resolve("webapps/leaky.war"));
         Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
 
@@ -80,6 +81,51 @@ class TomcatDistributionIT {
         assertFalse(Files.exists(base.resolve("catalina.pid")), "catalina.sh stop left the process running");
     }
 
+    /** Catalina logs a failed init and goes on to start; leakguard fails the start too, so Tomcat gives up. */
+    @Test
+    void wrongAttributeKeepsTomcatFromStarting() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocal=\"fix\"/>"));
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        try {
+            await(STARTS_WITHIN, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
+                    "Tomcat kept running with a wrong leakguard attribute");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: the <Listener className=\"io.leakguard.listener.LeakPreventionListener\"> "
+                + "element in server.xml is wrong: unknown attribute [threadLocal]; accepted attributes: "), log);
+        assertTrue(log.contains("Tomcat is unable to start"), log);
+        assertEquals(-1, status(httpPort, "/"));
+    }
+
+    /** A JVM that is shutting down (a SIGTERM here) frees every loader anyway: leakguard skips its pass. */
+    @Test
+    void jvmShutdownSkipsTheCleanup() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE);
+        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        ProcessHandle tomcat = ProcessHandle.of(pid).orElseThrow();
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200, "Tomcat did not serve /clean");
+            tomcat.destroy();
+            await(STARTS_WITHIN, () -> !tomcat.isAlive(), "Tomcat did not end on SIGTERM");
+        } finally {
+            tomcat.destroyForcibly();
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: the JVM is shutting down; cleanup skipped for every context"), log);
+        assertFalse(log.contains("leakguard: [/clean] stopped:"), log);
+    }
+
     /** A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before. */
     private static Path catalinaBase(Path home) throws IOException {
         Path base = home.resolveSibling("base-" + home.getFileName());
@@ -105,16 +151,16 @@ class TomcatDistributionIT {
     }
 
     /** The operator's two steps, plus loopback ports and a quick undeploy for the test. */
-    private static void installListener(Path home, Path base, int httpPort, int shutdownPort) throws IOException {
+    private static void installListener(Path home, Path base, int httpPort, String listener) throws IOException {
         Path dropIn = Paths.get(System.getProperty("leakguard.dropin"));
         Files.copy(dropIn, home.resolve("lib").resolve(dropIn.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
-        String edited = xml.replaceFirst("(<Server [^>]*>)", "$1\n  " + LISTENER_LINE)
-                .replace("<Server port=\"8005\"", "<Server port=\"" + shutdownPort + "\" address=\"127.0.0.1\"")
+        String edited = xml.replaceFirst("(<Server [^>]*>)", "$1\n  " + listener)
+                .replace("<Server port=\"8005\"", "<Server port=\"" + freePort() + "\" address=\"127.0.0.1\"")
                 .replace("<Connector port=\"8080\"", "<Connector port=\"" + httpPort + "\" address=\"127.0.0.1\"")
                 .replace("<Engine name=\"Catalina\"", "<Engine name=\"Catalina\" backgroundProcessorDelay=\"1\"");
-        assertTrue(edited.contains(LISTENER_LINE) && edited.contains("port=\"" + httpPort + "\"")
+        assertTrue(edited.contains(listener) && edited.contains("port=\"" + httpPort + "\"")
                 && edited.contains("backgroundProcessorDelay"), "server.xml of " + home + " has an unexpected shape");
         Files.writeString(serverXml, edited, StandardCharsets.UTF_8);
     }
