@@ -17,6 +17,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
+import org.apache.catalina.loader.WebappLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +43,7 @@ class LeakPreventionListenerTest {
     void webappDeployedAfterStartIsGuarded() {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
                 LogCapture log = LogCapture.start()) {
-            WeakReference<ClassLoader> loader = useAndUndeploy(tomcat, "threadlocal-custom");
-            assertTrue(Gc.collected(loader), log.all());
-            String warning = single(log.warnings("/app"));
-            assertTrue(warning.contains("ThreadLocal leak: ThreadLocal io.leakguard.fixture.threadlocalcustom"
-                    + ".CustomThreadLocalServlet$CounterThreadLocal@"), warning);
-            assertTrue(warning.contains("fixed: entry removed from"), warning);
+            assertFixedAndCollected(useAndUndeploy(tomcat, "threadlocal-custom"), log);
         }
     }
 
@@ -58,8 +54,42 @@ class LeakPreventionListenerTest {
             Context context = tomcat.deploy("threadlocal-custom", "/app", false);
             assertTrue(context.getLoader().getClassLoader() instanceof LeakGuardClassLoader);
             request(tomcat, "/app/leak", 4);
-            assertTrue(Gc.collected(tomcat.undeploy(context)), log.all());
-            assertTrue(single(log.warnings("/app")).contains("fixed: entry removed from"), log.all());
+            assertFixedAndCollected(tomcat.undeploy(context), log);
+        }
+    }
+
+    /** The engine ran, so leakguard's loader was there: it removed the fixture's ThreadLocal and said so. */
+    private static void assertFixedAndCollected(WeakReference<ClassLoader> loader, LogCapture log) {
+        assertTrue(Gc.collected(loader), log.all());
+        String warning = single(log.warnings("/app"));
+        assertTrue(warning.startsWith("WARNING leakguard: [/app] ThreadLocal leak: ThreadLocal io.leakguard.fixture."
+                + "threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal@") && warning.contains(
+                "fixed: entry removed from"), warning);
+    }
+
+    @Test
+    void webappWithItsOwnLoaderClassIsLeftAloneWithOneWarning() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deploy("threadlocal-custom", "/app", loader(OwnLoader.class));
+            assertEquals(OwnLoader.class, context.getLoader().getClassLoader().getClass());
+            request(tomcat, "/app/leak", 4);
+            assertTrue(Gc.leaked(tomcat.undeploy(context)));
+            assertEquals("WARNING leakguard: [/app] uses its own class loader io.leakguard.listener.OwnLoader, so "
+                    + "leakguard cannot guard it: nothing is cleaned or reported when it stops. Remove its <Loader> "
+                    + "element, or make that loader extend io.leakguard.loader.LeakGuardClassLoader",
+                    single(log.warnings("/app")));
+        }
+    }
+
+    @Test
+    void ownLoaderClassBuiltOnLeakGuardsIsKept() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deploy("threadlocal-custom", "/app", loader(OwnGuardLoader.class));
+            assertEquals(OwnGuardLoader.class, context.getLoader().getClassLoader().getClass());
+            request(tomcat, "/app/leak", 4);
+            assertFixedAndCollected(tomcat.undeploy(context), log);
         }
     }
 
@@ -121,6 +151,23 @@ class LeakPreventionListenerTest {
             assertEquals(List.of(), log.warnings("/app"));
             assertFalse(log.all().contains("renewing"), log.all());
         }
+    }
+
+    @Test
+    void renewalAlwaysRenewsAfterEveryStop() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("renewal", "always");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start()) {
+            assertTrue(Gc.collected(useAndUndeploy(tomcat, "clean")), log.all());
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing the threads of [http-nio-127.0.0.1-auto-"),
+                    log.all());
+        }
+    }
+
+    private static WebappLoader loader(Class<?> loaderClass) {
+        WebappLoader loader = new WebappLoader();
+        loader.setLoaderClass(loaderClass.getName());
+        return loader;
     }
 
     private static WeakReference<ClassLoader> useAndUndeploy(EmbeddedTomcat tomcat, String fixture) {

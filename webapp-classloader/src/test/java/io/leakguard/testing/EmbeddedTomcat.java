@@ -78,7 +78,8 @@ public final class EmbeddedTomcat implements AutoCloseable {
         return deploy(fixture, path, null);
     }
 
-    private Context deploy(String fixture, String path, WebappLoader loader) {
+    /** Deploys a fixture at {@code path} with the given loader, or with none chosen when it is null. */
+    public Context deploy(String fixture, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
         context.setName(path);
         context.setPath(path);
