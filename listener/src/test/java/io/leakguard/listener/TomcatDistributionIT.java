@@ -25,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The drop-in jar in real Tomcat distributions, installed as an operator would: the jar in {@code $CATALINA_HOME/lib},
@@ -44,26 +42,17 @@ class TomcatDistributionIT {
         return Arrays.stream(System.getProperty("leakguard.distributions").split(",")).map(Paths::get);
     }
 
-    @ParameterizedTest
-    @MethodSource("distributions")
-    void dropInJarGuardsEveryWebappAndLogsThroughTomcat(Path home) throws Exception {
+    @Test
+    void dropInJarFixesTheLeakAndLogsThroughTomcat() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
         Path base = catalinaBase(home);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
-        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-custom"), base.resolve("webapps/leaky.war"));
-        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+        deployFixtures(base);
 
         assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
         try {
-            await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200 && status(httpPort, "/leaky/leak") == 200,
-                    "Tomcat in " + base + " did not serve the fixtures");
-            for (int i = 0; i < 4; i++) {
-                assertEquals(200, status(httpPort, "/leaky/leak"));
-                assertEquals(200, status(httpPort, "/clean/leak"));
-            }
-            Files.delete(base.resolve("webapps/leaky.war"));
-            await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/leaky] stopped:"),
-                    "no leakguard summary for /leaky in " + base.resolve("logs"));
+            useThenDeleteLeakyWar(base, httpPort);
         } finally {
             assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
         }
@@ -79,6 +68,85 @@ class TomcatDistributionIT {
         String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
         assertTrue(out.contains("leakguard: [/leaky] ThreadLocal leak: "), out);
         assertFalse(Files.exists(base.resolve("catalina.pid")), "catalina.sh stop left the process running");
+    }
+
+    /**
+     * The engine told to leave the ThreadLocal in place, so only renewing the threads of the shared {@code <Executor>}
+     * frees the web application: its class loader must leave the heap of the running Tomcat (counted with jcmd)
+     * while requests keep coming, none failing.
+     */
+    @Test
+    void sharedExecutorThreadsAreRenewedUnderLoad() throws Exception {
+        Path home = distributions().skip(1).findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocals=\"warn\"/>"));
+        Path serverXml = base.resolve("conf/server.xml");
+        Files.writeString(serverXml, Files.readString(serverXml)
+                .replace("<Service name=\"Catalina\">", "<Service name=\"Catalina\">\n    <Executor "
+                        + "name=\"sharedPool\" namePrefix=\"shared-exec-\" minSpareThreads=\"4\"/>")
+                .replace("<Connector port=", "<Connector executor=\"sharedPool\" port="));
+        deployFixtures(base);
+
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/leaky/leak") == 200, "Tomcat did not serve /leaky");
+            assertEquals(2, liveGuardedLoaders(pid), "one leakguard class loader per web application");
+            useThenDeleteLeakyWar(base, httpPort);
+            int failures = 0;
+            long liveLoaders = 2;
+            for (int i = 1; i <= 400 && liveLoaders > 1; i++) {
+                failures += status(httpPort, "/clean/leak") == 200 ? 0 : 1;
+                if (i % 25 == 0) {
+                    liveLoaders = liveGuardedLoaders(pid);
+                }
+                Thread.sleep(20);
+            }
+            assertEquals(0, failures, "failed requests while the pool renewed its threads");
+            assertEquals(1, liveLoaders, "the class loader of /leaky is still in the heap\n" + catalinaLog(base));
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: [/leaky] stopped: 0 leaks fixed, 1 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [sharedPool], one every 100 ms"), log);
+        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the ThreadLocal leakguard warned of:\n" + log);
+    }
+
+    private static void deployFixtures(Path base) throws IOException {
+        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-custom"), base.resolve("webapps/leaky.war"));
+        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+    }
+
+    /** Triggers the leak on several pool threads, then deletes the WAR so that Tomcat undeploys it. */
+    private static void useThenDeleteLeakyWar(Path base, int httpPort) throws Exception {
+        await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200 && status(httpPort, "/leaky/leak") == 200,
+                "Tomcat in " + base + " did not serve the fixtures");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, status(httpPort, "/leaky/leak"));
+            assertEquals(200, status(httpPort, "/clean/leak"));
+        }
+        Files.delete(base.resolve("webapps/leaky.war"));
+        await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/leaky] stopped:"),
+                "no leakguard summary for /leaky in " + base.resolve("logs"));
+    }
+
+    /** How many leakguard class loaders the Tomcat process still holds after a full collection. */
+    private static long liveGuardedLoaders(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        return jcmd(pid, "VM.classloader_stats").lines()
+                .filter(line -> line.endsWith(" io.leakguard.loader.LeakGuardClassLoader")).count();
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
     }
 
     /** Catalina logs a failed init and goes on to start; leakguard fails the start too, so Tomcat gives up. */
