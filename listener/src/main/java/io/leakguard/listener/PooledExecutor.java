@@ -64,10 +64,9 @@ final class PooledExecutor {
                         && protocol.getExecutor() instanceof ThreadPoolExecutor own) {
                     String endpoint = ObjectName.unquote(protocol.getName());
                     String unbound = endpoint.replaceFirst("-" + protocol.getLocalPort() + "$", "");
-                    Set<String> threadBases = Set.of(endpoint, unbound);
+                    Set<String> threadBases = Set.copyOf(List.of(endpoint, unbound));
                     pools.add(new PooledExecutor(endpoint, thread -> connectorThreadOf(thread, threadBases), own,
-                            own::getThreadRenewalDelay,
-                            own::setThreadRenewalDelay, own::contextStopping));
+                            own::getThreadRenewalDelay, own::setThreadRenewalDelay, own::contextStopping));
                 }
             }
         }

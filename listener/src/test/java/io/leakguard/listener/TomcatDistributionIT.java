@@ -47,7 +47,7 @@ class TomcatDistributionIT {
         Path home = distributions().findFirst().orElseThrow();
         Path base = catalinaBase(home);
         int httpPort = freePort();
-        installListener(home, base, httpPort, LISTENER_LINE);
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " renewal=\"always\"/>"));
         deployFixtures(base);
 
         assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
@@ -64,6 +64,8 @@ class TomcatDistributionIT {
         assertTrue(log.contains("fixed: entry removed from"), log);
         assertTrue(log.contains("leakguard: [/leaky] stopped: 1 leaks fixed, 0 warned, 0 skipped in "), log);
         assertTrue(log.contains("leakguard: [/clean] stopped: 0 leaks fixed, 0 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [http-nio-127.0.0.1-" + httpPort + "]"),
+                log);
         assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the same ThreadLocal again:\n" + log);
         String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
         assertTrue(out.contains("leakguard: [/leaky] ThreadLocal leak: "), out);
