@@ -35,6 +35,7 @@ class TomcatDistributionIT {
 
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
     private static final Duration UNDEPLOYS_WITHIN = Duration.ofSeconds(30);
+    private static final String DATED_CATALINA_LOG = "catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log";
     private static final String LISTENER_LINE =
             "<Listener className=\"io.leakguard.listener.LeakPreventionListener\"/>";
 
@@ -113,7 +114,7 @@ class TomcatDistributionIT {
         String log = catalinaLog(base);
         assertTrue(log.contains("leakguard: [/leaky] stopped: 0 leaks fixed, 1 warned, 0 skipped in "), log);
         assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [sharedPool], one every 100 ms"), log);
-        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the ThreadLocal leakguard warned of:\n" + log);
+        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported what leakguard warned of:\n" + log);
     }
 
     private static void deployFixtures(Path base) throws IOException {
@@ -261,8 +262,7 @@ class TomcatDistributionIT {
     private static String catalinaLog(Path base) {
         try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
             StringBuilder all = new StringBuilder();
-            for (Path log : logs.filter(p -> p.getFileName().toString().matches("catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log"))
-                    .toList()) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches(DATED_CATALINA_LOG)).toList()) {
                 all.append(Files.readString(log, StandardCharsets.UTF_8));
             }
             return all.toString();
