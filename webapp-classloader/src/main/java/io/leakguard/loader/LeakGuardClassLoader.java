@@ -2,8 +2,10 @@ package io.leakguard.loader;
 
 import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.Policy;
+import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.loader.ParallelWebappClassLoader;
 
@@ -17,8 +19,15 @@ import org.apache.catalina.loader.ParallelWebappClassLoader;
  */
 public class LeakGuardClassLoader extends ParallelWebappClassLoader {
 
+    /**
+     * The container event each context fires with the {@link Report} of its stop, so that a server listener can act
+     * on the findings (renew the pool threads that hold them) without holding on to the dying loader.
+     */
+    public static final String REPORT_EVENT = "leakguard.report";
+
     private static final CleanupEngine ENGINE = CleanupEngine.standard();
     private static final AtomicBoolean REPORTED_UNAVAILABLE = new AtomicBoolean();
+    private static final AtomicBoolean REPORTED_SHUTDOWN = new AtomicBoolean();
     private static volatile Policy policy = Policy.defaults();
 
     public LeakGuardClassLoader() {
@@ -41,15 +50,35 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
 
     @Override
     public void stop() throws LifecycleException {
-        if (getState().isAvailable()) {
+        if (getState().isAvailable() && !skippedForJvmShutdown()) {
             try {
-                ReportLog.log(ENGINE.clean(this, webappName(), policy));
+                Report report = ENGINE.clean(this, webappName(), policy);
+                ReportLog.log(report);
+                Context context = resources == null ? null : resources.getContext();
+                if (context != null) {
+                    context.fireContainerEvent(REPORT_EVENT, report);
+                }
             } catch (RuntimeException | LinkageError e) {
                 ReportLog.logger().error("leakguard: [{}] cleanup failed; the context stops without it",
                         webappName(), e);
             }
         }
         super.stop();
+    }
+
+    /** A JVM that is shutting down frees every loader anyway, and an operator waits for its stop: skip the pass. */
+    private static boolean skippedForJvmShutdown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            if (REPORTED_SHUTDOWN.compareAndSet(false, true)) {
+                ReportLog.logger().info("leakguard: the JVM is shutting down; cleanup skipped for every context");
+            }
+            return true;
+        }
     }
 
     /** The context path form operators know ({@code /shop}, {@code /shop##2}, {@code /} for ROOT). */

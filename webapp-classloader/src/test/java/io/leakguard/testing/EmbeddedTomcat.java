@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.loader.ParallelWebappClassLoader;
@@ -30,7 +31,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
     private final Path baseDir;
     private final Connector connector;
 
-    private EmbeddedTomcat() throws IOException, LifecycleException {
+    private EmbeddedTomcat(LifecycleListener[] serverListeners) throws IOException, LifecycleException {
         baseDir = Files.createTempDirectory("leakguard-tomcat");
         Files.createDirectories(baseDir.resolve("webapps"));
         tomcat.setBaseDir(baseDir.toString());
@@ -39,12 +40,16 @@ public final class EmbeddedTomcat implements AutoCloseable {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
+        for (LifecycleListener listener : serverListeners) {
+            tomcat.getServer().addLifecycleListener(listener);
+        }
         tomcat.start();
     }
 
-    public static EmbeddedTomcat start() {
+    /** A started Tomcat; the server listeners are added before it starts, as server.xml would have them. */
+    public static EmbeddedTomcat start(LifecycleListener... serverListeners) {
         try {
-            return new EmbeddedTomcat();
+            return new EmbeddedTomcat(serverListeners);
         } catch (IOException | LifecycleException e) {
             throw new IllegalStateException("embedded Tomcat did not start", e);
         }
@@ -62,14 +67,26 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Deploys a fixture at {@code path}, with leakguard's class loader or with Tomcat's own. */
     public Context deploy(String fixture, String path, boolean withLeakGuard) {
+        WebappLoader loader = new WebappLoader();
+        loader.setLoaderClass(withLeakGuard ? "io.leakguard.loader.LeakGuardClassLoader"
+                : ParallelWebappClassLoader.class.getName());
+        return deploy(fixture, path, loader);
+    }
+
+    /** Deploys a fixture at {@code path} with no loader chosen, as a WAR dropped into webapps/ is. */
+    public Context deployPlain(String fixture, String path) {
+        return deploy(fixture, path, null);
+    }
+
+    /** Deploys a fixture at {@code path} with the given loader, or with none chosen when it is null. */
+    public Context deploy(String fixture, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
         context.setName(path);
         context.setPath(path);
         context.setDocBase(fixtureWar(fixture).toString());
-        WebappLoader loader = new WebappLoader();
-        loader.setLoaderClass(withLeakGuard ? "io.leakguard.loader.LeakGuardClassLoader"
-                : ParallelWebappClassLoader.class.getName());
-        context.setLoader(loader);
+        if (loader != null) {
+            context.setLoader(loader);
+        }
         StandardJarScanner scanner = new StandardJarScanner();
         // The test class path is the server's here; scanning it for fragments only slows every deploy.
         scanner.setScanClassPath(false);

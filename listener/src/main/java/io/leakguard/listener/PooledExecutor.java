@@ -1,0 +1,111 @@
+package io.leakguard.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import javax.management.ObjectName;
+import org.apache.catalina.Executor;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardThreadExecutor;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.tomcat.util.threads.TaskThread;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+
+/**
+ * A Tomcat thread pool that can renew its threads: a connector's own pool or a shared {@code <Executor>}. Both renew
+ * by age: after {@link #renewThreadsOlderThanNow()}, each thread created before that moment ends after its current
+ * task (never during one, so no request is dropped), at most one per {@link #renewalDelay()} milliseconds, and the
+ * pool starts a fresh one in its place.
+ */
+final class PooledExecutor {
+
+    private static final Pattern CONNECTOR_THREAD = Pattern.compile("(.+)-exec-\\d+");
+
+    final String name;
+    private final Predicate<String> ownsThreadName;
+    private final Object pool;
+    private final LongSupplier renewalDelay;
+    private final LongConsumer setRenewalDelay;
+    private final Runnable renewThreadsOlderThanNow;
+
+    private PooledExecutor(String name, Predicate<String> ownsThreadName, Object pool, LongSupplier renewalDelay,
+            LongConsumer setRenewalDelay, Runnable renewThreadsOlderThanNow) {
+        this.name = name;
+        this.ownsThreadName = ownsThreadName;
+        this.pool = pool;
+        this.renewalDelay = renewalDelay;
+        this.setRenewalDelay = setRenewalDelay;
+        this.renewThreadsOlderThanNow = renewThreadsOlderThanNow;
+    }
+
+    /** Every renewable pool of the server. Tomcat's utility pool is a JDK pool and cannot renew its threads. */
+    static List<PooledExecutor> of(Server server) {
+        List<PooledExecutor> pools = new ArrayList<>();
+        for (Service service : server.findServices()) {
+            for (Executor executor : service.findExecutors()) {
+                if (executor instanceof StandardThreadExecutor shared) {
+                    String prefix = shared.getNamePrefix();
+                    pools.add(new PooledExecutor(shared.getName(), thread -> thread.startsWith(prefix), shared,
+                            shared::getThreadRenewalDelay, shared::setThreadRenewalDelay, shared::contextStopping));
+                }
+            }
+            for (Connector connector : service.findConnectors()) {
+                ProtocolHandler handler = connector.getProtocolHandler();
+                // A connector that uses a shared <Executor> hands that one out here; it is listed above already.
+                if (handler instanceof AbstractProtocol<?> protocol
+                        && protocol.getExecutor() instanceof ThreadPoolExecutor own) {
+                    String endpoint = ObjectName.unquote(protocol.getName());
+                    String unbound = endpoint.replaceFirst("-" + protocol.getLocalPort() + "$", "");
+                    Set<String> threadBases = Set.copyOf(List.of(endpoint, unbound));
+                    pools.add(new PooledExecutor(endpoint, thread -> connectorThreadOf(thread, threadBases), own,
+                            own::getThreadRenewalDelay, own::setThreadRenewalDelay, own::contextStopping));
+                }
+            }
+        }
+        return pools;
+    }
+
+    /**
+     * A connector names its pool threads after its endpoint as it was named before binding; on port 0 the endpoint's
+     * name gains the bound port afterwards, so the name without it counts too.
+     */
+    private static boolean connectorThreadOf(String threadName, Set<String> threadBases) {
+        Matcher matcher = CONNECTOR_THREAD.matcher(threadName);
+        return matcher.matches() && threadBases.contains(matcher.group(1));
+    }
+
+    /** Whether the thread is one of this pool's, told by the name the pool gives its threads. */
+    boolean owns(Thread thread) {
+        return thread instanceof TaskThread && ownsThreadName.test(thread.getName());
+    }
+
+    /** Whether a thread this pool started before {@code since} (epoch milliseconds) is still alive. */
+    boolean hasThreadsCreatedBefore(long since, List<Thread> live) {
+        return live.stream().anyMatch(t -> owns(t) && ((TaskThread) t).getCreationTime() < since);
+    }
+
+    long renewalDelay() {
+        return renewalDelay.getAsLong();
+    }
+
+    void renewalDelay(long millis) {
+        setRenewalDelay.accept(millis);
+    }
+
+    void renewThreadsOlderThanNow() {
+        renewThreadsOlderThanNow.run();
+    }
+
+    /** The pool itself, for identity: two views of one pool are the same pool. */
+    Object pool() {
+        return pool;
+    }
+}

@@ -1,0 +1,122 @@
+package io.leakguard.listener;
+
+import io.leakguard.cleanup.LiveThreads;
+import io.leakguard.cleanup.Outcome;
+import io.leakguard.cleanup.Report;
+import io.leakguard.cleanup.ReportLog;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.catalina.Server;
+
+/**
+ * Renews the pooled threads that still hold a stopped web application. The engine already removes what it can reach
+ * (ThreadLocal entries, above all); renewal is for what it reported but left in place ({@code warn} mode, a walk
+ * that ran out of budget), which only the end of the thread releases.
+ *
+ * <p>Tomcat pools renew by age only, so leakguard chooses the pools, not the threads: a pool is renewed when one of
+ * its threads holds an unfixed finding ({@code renewal=leaks}), or after every stop ({@code renewal=always}). While it
+ * renews, the pool's renewal delay is lowered to {@code renewalDelayMillis} and put back once every thread older than
+ * the stop is gone, or after {@link #WATCH_AT_MOST_MILLIS} when the pool stays idle (idle threads renew only after
+ * their next task).
+ */
+final class ThreadRenewal {
+
+    private static final long WATCH_EVERY_MILLIS = 250;
+    private static final long WATCH_AT_MOST_MILLIS = 10 * 60_000;
+
+    private final Server server;
+    private final Renewal mode;
+    private final long delayMillis;
+    /** Per pool being renewed: the delay it had before, and the newest renewal that watches it. */
+    private final Map<Object, Pending> pending = new IdentityHashMap<>();
+
+    private record Pending(long originalDelay, long since) {
+    }
+
+    ThreadRenewal(Server server, Renewal mode, long delayMillis) {
+        this.server = server;
+        this.mode = mode;
+        this.delayMillis = delayMillis;
+    }
+
+    /** Acts on the report of a context that is stopping. */
+    void after(Report report) {
+        if (mode == Renewal.OFF) {
+            return;
+        }
+        Set<String> holderNames = report.findings().stream().filter(f -> f.outcome() != Outcome.FIXED)
+                .flatMap(f -> f.threads().stream()).collect(Collectors.toSet());
+        if (mode == Renewal.LEAKS && holderNames.isEmpty()) {
+            return;
+        }
+        List<Thread> holders = new ArrayList<>();
+        for (Thread thread : LiveThreads.all()) {
+            if (holderNames.contains(thread.getName())) {
+                holders.add(thread);
+            }
+        }
+        List<String> renewed = new ArrayList<>();
+        for (PooledExecutor pool : PooledExecutor.of(server)) {
+            boolean holds = holders.removeIf(pool::owns);
+            if ((mode == Renewal.ALWAYS || holds) && renew(pool, report.webapp())) {
+                renewed.add(pool.name);
+            }
+        }
+        if (!renewed.isEmpty()) {
+            ReportLog.logger().info("leakguard: [{}] renewing the threads of {}, one every {} ms, as each ends its "
+                    + "current task", report.webapp(), renewed, delayMillis);
+        }
+        if (!holders.isEmpty()) {
+            ReportLog.logger().warn("leakguard: [{}] threads {} hold leaks that were not fixed and belong to no pool "
+                    + "leakguard can renew (Tomcat's utility pool cannot renew its threads); the web application's "
+                    + "classes stay in memory until those threads end", report.webapp(),
+                    holders.stream().map(Thread::getName).sorted().toList());
+        }
+    }
+
+    private boolean renew(PooledExecutor pool, String webapp) {
+        long since = System.currentTimeMillis();
+        synchronized (pending) {
+            Pending before = pending.get(pool.pool());
+            long original = before == null ? pool.renewalDelay() : before.originalDelay();
+            if (original < 0) {
+                ReportLog.logger().info("leakguard: [{}] pool {} has thread renewal switched off "
+                        + "(threadRenewalDelay < 0); not renewed", webapp, pool.name);
+                return false;
+            }
+            pending.put(pool.pool(), new Pending(original, since));
+            pool.renewalDelay(Math.min(original, delayMillis));
+            pool.renewThreadsOlderThanNow();
+        }
+        watch(pool, since, since + WATCH_AT_MOST_MILLIS);
+        return true;
+    }
+
+    private void watch(PooledExecutor pool, long since, long giveUpAt) {
+        boolean done = !pool.hasThreadsCreatedBefore(since, List.of(LiveThreads.all()))
+                || System.currentTimeMillis() > giveUpAt;
+        ScheduledExecutorService utility = server.getUtilityExecutor();
+        if (!done && utility != null) {
+            try {
+                utility.schedule(() -> watch(pool, since, giveUpAt), WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The server is stopping: its pools end with it, so the delay is put back at once.
+            }
+        }
+        synchronized (pending) {
+            Pending current = pending.get(pool.pool());
+            if (current != null && current.since() == since) {
+                pending.remove(pool.pool());
+                pool.renewalDelay(current.originalDelay());
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.leakguard.listener;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.cleanup.Policy;
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.catalina.Context;
+import org.apache.catalina.loader.WebappLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The listener added to a server as server.xml would add it, with fixtures deployed the ordinary way (no loader
+ * chosen): leakguard must reach them on its own.
+ */
+class LeakPreventionListenerTest {
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void plainTomcatLeaksTheWebapp() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start()) {
+            assertTrue(Gc.leaked(useAndUndeploy(tomcat, "threadlocal-custom")));
+        }
+    }
+
+    @Test
+    void webappDeployedAfterStartIsGuarded() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            assertFixedAndCollected(useAndUndeploy(tomcat, "threadlocal-custom"), log);
+        }
+    }
+
+    @Test
+    void webappWithTomcatsDefaultLoaderClassIsGuardedToo() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deploy("threadlocal-custom", "/app", false);
+            assertTrue(context.getLoader().getClassLoader() instanceof LeakGuardClassLoader);
+            request(tomcat, "/app/leak", 4);
+            assertFixedAndCollected(tomcat.undeploy(context), log);
+        }
+    }
+
+    /** The engine ran, so leakguard's loader was there: it removed the fixture's ThreadLocal and said so. */
+    private static void assertFixedAndCollected(WeakReference<ClassLoader> loader, LogCapture log) {
+        assertTrue(Gc.collected(loader), log.all());
+        String warning = single(log.warnings("/app"));
+        assertTrue(warning.startsWith("WARNING leakguard: [/app] ThreadLocal leak: ThreadLocal io.leakguard.fixture."
+                + "threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal@") && warning.contains(
+                "fixed: entry removed from"), warning);
+    }
+
+    @Test
+    void webappWithItsOwnLoaderClassIsLeftAloneWithOneWarning() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deploy("threadlocal-custom", "/app", loader(OwnLoader.class));
+            assertEquals(OwnLoader.class, context.getLoader().getClassLoader().getClass());
+            request(tomcat, "/app/leak", 4);
+            assertTrue(Gc.leaked(tomcat.undeploy(context)));
+            assertEquals("WARNING leakguard: [/app] uses its own class loader io.leakguard.listener.OwnLoader, so "
+                    + "leakguard cannot guard it: nothing is cleaned or reported when it stops. Remove its <Loader> "
+                    + "element, or make that loader extend io.leakguard.loader.LeakGuardClassLoader",
+                    single(log.warnings("/app")));
+        }
+    }
+
+    @Test
+    void ownLoaderClassBuiltOnLeakGuardsIsKept() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deploy("threadlocal-custom", "/app", loader(OwnGuardLoader.class));
+            assertEquals(OwnGuardLoader.class, context.getLoader().getClassLoader().getClass());
+            request(tomcat, "/app/leak", 4);
+            assertFixedAndCollected(tomcat.undeploy(context), log);
+        }
+    }
+
+    @Test
+    void attributesSetTheEnginePolicy() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        listener.setProperty("renewal", "off");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start()) {
+            assertTrue(Gc.leaked(useAndUndeploy(tomcat, "threadlocal-custom")));
+            assertTrue(single(log.warnings("/app")).endsWith(
+                    "not fixed: left in place because leakguard setting threadLocals=warn"), log.all());
+        }
+    }
+
+    /**
+     * The engine is told to leave the ThreadLocal in place, so only renewing the pool thread that holds it can free
+     * the web application; requests keep coming meanwhile and none may fail.
+     */
+    @Test
+    void poolThreadHoldingAnUnfixedLeakIsRenewedUnderLoad() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start();
+                TomcatLog tomcatLog = TomcatLog.start()) {
+            tomcat.deployPlain("clean", "/ok");
+            WeakReference<ClassLoader> loader = useAndUndeploy(tomcat, "threadlocal-custom");
+            long start = System.nanoTime();
+            LoadResult load = loadUntilCollected(tomcat, loader, 600);
+            assertEquals(0, load.failures, "failed requests during renewal");
+            assertTrue(load.collected, "still held after " + load.requests + " requests\n" + log.all());
+            assertTrue(System.nanoTime() - start < Gc.COLLECT_WITHIN.toNanos() * 3, "renewal took too long");
+            assertTrue(log.all().contains("leakguard: [/app] renewing the threads of [http-nio-127.0.0.1-auto-"),
+                    log.all());
+            assertEquals(List.of(), tomcatLog.threadLocalReports(), "Tomcat's own ThreadLocal check still reports");
+        }
+    }
+
+    @Test
+    void withoutRenewalTheUnfixedLeakStaysUnderLoad() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        listener.setProperty("renewal", "off");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener)) {
+            tomcat.deployPlain("clean", "/ok");
+            WeakReference<ClassLoader> loader = useAndUndeploy(tomcat, "threadlocal-custom");
+            LoadResult load = loadUntilCollected(tomcat, loader, 200);
+            assertEquals(0, load.failures);
+            assertFalse(load.collected);
+            assertTrue(Gc.leaked(loader));
+        }
+    }
+
+    @Test
+    void cleanWebappStopsWithoutRenewal() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            assertTrue(Gc.collected(useAndUndeploy(tomcat, "clean")), log.all());
+            assertEquals(List.of(), log.warnings("/app"));
+            assertFalse(log.all().contains("renewing"), log.all());
+        }
+    }
+
+    @Test
+    void renewalAlwaysRenewsAfterEveryStop() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("renewal", "always");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start()) {
+            assertTrue(Gc.collected(useAndUndeploy(tomcat, "clean")), log.all());
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing the threads of [http-nio-127.0.0.1-auto-"),
+                    log.all());
+        }
+    }
+
+    private static WebappLoader loader(Class<?> loaderClass) {
+        WebappLoader loader = new WebappLoader();
+        loader.setLoaderClass(loaderClass.getName());
+        return loader;
+    }
+
+    private static WeakReference<ClassLoader> useAndUndeploy(EmbeddedTomcat tomcat, String fixture) {
+        Context context = tomcat.deployPlain(fixture, "/app");
+        request(tomcat, "/app/leak", 4);
+        return tomcat.undeploy(context);
+    }
+
+    private static void request(EmbeddedTomcat tomcat, String path, int times) {
+        for (int i = 0; i < times; i++) {
+            tomcat.get(path);
+        }
+    }
+
+    private record LoadResult(int requests, int failures, boolean collected) {
+    }
+
+    /** Steady requests to a healthy web application, checking between every few whether the loader is gone. */
+    private static LoadResult loadUntilCollected(EmbeddedTomcat tomcat, WeakReference<ClassLoader> loader, int max) {
+        int failures = 0;
+        for (int i = 1; i <= max; i++) {
+            try {
+                tomcat.get("/ok/leak");
+            } catch (RuntimeException e) {
+                failures++;
+            }
+            if (i % 10 == 0) {
+                System.gc();
+                if (loader.get() == null) {
+                    return new LoadResult(i, failures, true);
+                }
+            }
+            sleep(20);
+        }
+        return new LoadResult(max, failures, false);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What Tomcat's own class loader logs about a stopping web application's leaks. */
+    private static final class TomcatLog extends Handler implements AutoCloseable {
+        private final Logger logger = Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase");
+        private final List<String> messages = new CopyOnWriteArrayList<>();
+
+        static TomcatLog start() {
+            TomcatLog log = new TomcatLog();
+            log.logger.addHandler(log);
+            return log;
+        }
+
+        List<String> threadLocalReports() {
+            return messages.stream().filter(m -> m.contains("ThreadLocal")).toList();
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            messages.add(String.valueOf(record.getMessage()));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+        }
+    }
+}

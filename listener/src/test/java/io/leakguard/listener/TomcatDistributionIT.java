@@ -1,0 +1,304 @@
+package io.leakguard.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.testing.EmbeddedTomcat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drop-in jar in real Tomcat distributions, installed as an operator would: the jar in {@code $CATALINA_HOME/lib},
+ * one {@code <Listener>} line in server.xml, WARs dropped into webapps/, {@code catalina.sh start}, a leak triggered
+ * over HTTP, the WAR deleted so that Tomcat undeploys it, and leakguard's lines read from Tomcat's own log files.
+ */
+class TomcatDistributionIT {
+
+    private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
+    private static final Duration UNDEPLOYS_WITHIN = Duration.ofSeconds(30);
+    private static final String DATED_CATALINA_LOG = "catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log";
+    private static final String LISTENER_LINE =
+            "<Listener className=\"io.leakguard.listener.LeakPreventionListener\"/>";
+
+    static Stream<Path> distributions() {
+        return Arrays.stream(System.getProperty("leakguard.distributions").split(",")).map(Paths::get);
+    }
+
+    @Test
+    void dropInJarFixesTheLeakAndLogsThroughTomcat() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " renewal=\"always\"/>"));
+        deployFixtures(base);
+
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        try {
+            useThenDeleteLeakyWar(base, httpPort);
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: guarding every web application of this server"), log);
+        assertTrue(log.contains("leakguard: [/leaky] ThreadLocal leak: ThreadLocal io.leakguard.fixture."
+                + "threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal@"), log);
+        assertTrue(log.contains("fixed: entry removed from"), log);
+        assertTrue(log.contains("leakguard: [/leaky] stopped: 1 leaks fixed, 0 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/clean] stopped: 0 leaks fixed, 0 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [http-nio-127.0.0.1-" + httpPort + "]"),
+                log);
+        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the same ThreadLocal again:\n" + log);
+        String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
+        assertTrue(out.contains("leakguard: [/leaky] ThreadLocal leak: "), out);
+        assertFalse(Files.exists(base.resolve("catalina.pid")), "catalina.sh stop left the process running");
+    }
+
+    /**
+     * The engine told to leave the ThreadLocal in place, so only renewing the threads of the shared {@code <Executor>}
+     * frees the web application: its class loader must leave the heap of the running Tomcat (counted with jcmd)
+     * while requests keep coming, none failing.
+     */
+    @Test
+    void sharedExecutorThreadsAreRenewedUnderLoad() throws Exception {
+        Path home = distributions().skip(1).findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocals=\"warn\"/>"));
+        Path serverXml = base.resolve("conf/server.xml");
+        Files.writeString(serverXml, Files.readString(serverXml)
+                .replace("<Service name=\"Catalina\">", "<Service name=\"Catalina\">\n    <Executor "
+                        + "name=\"sharedPool\" namePrefix=\"shared-exec-\" minSpareThreads=\"4\"/>")
+                .replace("<Connector port=", "<Connector executor=\"sharedPool\" port="));
+        deployFixtures(base);
+
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/leaky/leak") == 200, "Tomcat did not serve /leaky");
+            assertEquals(2, liveGuardedLoaders(pid), "one leakguard class loader per web application");
+            useThenDeleteLeakyWar(base, httpPort);
+            int failures = 0;
+            long liveLoaders = 2;
+            for (int i = 1; i <= 400 && liveLoaders > 1; i++) {
+                failures += status(httpPort, "/clean/leak") == 200 ? 0 : 1;
+                if (i % 25 == 0) {
+                    liveLoaders = liveGuardedLoaders(pid);
+                }
+                Thread.sleep(20);
+            }
+            assertEquals(0, failures, "failed requests while the pool renewed its threads");
+            assertEquals(1, liveLoaders, "the class loader of /leaky is still in the heap\n" + catalinaLog(base));
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: [/leaky] stopped: 0 leaks fixed, 1 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [sharedPool], one every 100 ms"), log);
+        assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported what leakguard warned of:\n" + log);
+    }
+
+    private static void deployFixtures(Path base) throws IOException {
+        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-custom"), base.resolve("webapps/leaky.war"));
+        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+    }
+
+    /** Triggers the leak on several pool threads, then deletes the WAR so that Tomcat undeploys it. */
+    private static void useThenDeleteLeakyWar(Path base, int httpPort) throws Exception {
+        await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200 && status(httpPort, "/leaky/leak") == 200,
+                "Tomcat in " + base + " did not serve the fixtures");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, status(httpPort, "/leaky/leak"));
+            assertEquals(200, status(httpPort, "/clean/leak"));
+        }
+        Files.delete(base.resolve("webapps/leaky.war"));
+        await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/leaky] stopped:"),
+                "no leakguard summary for /leaky in " + base.resolve("logs"));
+    }
+
+    /** How many leakguard class loaders the Tomcat process still holds after a full collection. */
+    private static long liveGuardedLoaders(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        return jcmd(pid, "VM.classloader_stats").lines()
+                .filter(line -> line.endsWith(" io.leakguard.loader.LeakGuardClassLoader")).count();
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
+    }
+
+    /** Catalina logs a failed init and goes on to start; leakguard fails the start too, so Tomcat gives up. */
+    @Test
+    void wrongAttributeKeepsTomcatFromStarting() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocal=\"fix\"/>"));
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        try {
+            await(STARTS_WITHIN, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
+                    "Tomcat kept running with a wrong leakguard attribute");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: the <Listener className=\"io.leakguard.listener.LeakPreventionListener\"> "
+                + "element in server.xml is wrong: unknown attribute [threadLocal]; accepted attributes: "), log);
+        assertTrue(log.contains("Tomcat is unable to start"), log);
+        assertEquals(-1, status(httpPort, "/"));
+    }
+
+    /** A JVM that is shutting down (a SIGTERM here) frees every loader anyway: leakguard skips its pass. */
+    @Test
+    void jvmShutdownSkipsTheCleanup() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE);
+        Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        ProcessHandle tomcat = ProcessHandle.of(pid).orElseThrow();
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200, "Tomcat did not serve /clean");
+            tomcat.destroy();
+            await(STARTS_WITHIN, () -> !tomcat.isAlive(), "Tomcat did not end on SIGTERM");
+        } finally {
+            tomcat.destroyForcibly();
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: the JVM is shutting down; cleanup skipped for every context"), log);
+        assertFalse(log.contains("leakguard: [/clean] stopped:"), log);
+    }
+
+    /** A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before. */
+    private static Path catalinaBase(Path home) throws IOException {
+        Path base = home.resolveSibling("base-" + home.getFileName());
+        if (Files.exists(base)) {
+            try (Stream<Path> old = Files.walk(base)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (String dir : List.of("logs", "temp", "work", "webapps")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        try (Stream<Path> conf = Files.walk(home.resolve("conf"))) {
+            for (Path from : (Iterable<Path>) conf::iterator) {
+                Path to = base.resolve(home.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return base;
+    }
+
+    /** The operator's two steps, plus loopback ports and a quick undeploy for the test. */
+    private static void installListener(Path home, Path base, int httpPort, String listener) throws IOException {
+        Path dropIn = Paths.get(System.getProperty("leakguard.dropin"));
+        Files.copy(dropIn, home.resolve("lib").resolve(dropIn.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path serverXml = base.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+        String edited = xml.replaceFirst("(<Server [^>]*>)", "$1\n  " + listener)
+                .replace("<Server port=\"8005\"", "<Server port=\"" + freePort() + "\" address=\"127.0.0.1\"")
+                .replace("<Connector port=\"8080\"", "<Connector port=\"" + httpPort + "\" address=\"127.0.0.1\"")
+                .replace("<Engine name=\"Catalina\"", "<Engine name=\"Catalina\" backgroundProcessorDelay=\"1\"");
+        assertTrue(edited.contains(listener) && edited.contains("port=\"" + httpPort + "\"")
+                && edited.contains("backgroundProcessorDelay"), "server.xml of " + home + " has an unexpected shape");
+        Files.writeString(serverXml, edited, StandardCharsets.UTF_8);
+    }
+
+    private static int catalina(Path home, Path base, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add("bash");
+        builder.command().add(home.resolve("bin/catalina.sh").toString());
+        builder.command().addAll(List.of(command));
+        Map<String, String> env = builder.environment();
+        env.remove("JRE_HOME");
+        env.remove("CATALINA_OPTS");
+        env.remove("JAVA_OPTS");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CATALINA_HOME", home.toString());
+        env.put("CATALINA_BASE", base.toString());
+        env.put("CATALINA_PID", base.resolve("catalina.pid").toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(base.resolve("logs/catalina-sh-" + command[0] + ".txt").toFile());
+        Process process = builder.start();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("catalina.sh " + String.join(" ", command) + " hung");
+        }
+        return process.exitValue();
+    }
+
+    private static String catalinaLog(Path base) {
+        try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches(DATED_CATALINA_LOG)).toList()) {
+                all.append(Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int status(int port, String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                    .openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(10000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void await(Duration within, BooleanSupplier condition, String failure)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
