@@ -112,8 +112,9 @@ class JvmRegistrationsTest {
 
     /** Takes the leaked registration back, so that it cannot disturb the tests that follow in this JVM. */
     private static void undo(WeakReference<ClassLoader> loader) {
+        // Tomcat has closed the loader by now, so no class can be defined in it: the JDBC check has nothing to do.
         Report report = CleanupEngine.standard().clean(loader.get(), "/app",
-                Policy.defaults().with("shutdownHooks", Mode.FIX));
+                Policy.defaults().with("shutdownHooks", Mode.FIX).with("jdbcDrivers", Mode.OFF));
         assertTrue(report.findings().stream().allMatch(f -> f.outcome() == Outcome.FIXED), report.findings()::toString);
         assertTrue(Gc.collected(loader), report.findings()::toString);
     }
