@@ -34,9 +34,10 @@ public final class JreOffenders {
                     true, () -> ImageIO.getCacheDirectory()),
             new JreOffender("driverManager", 1, JreOffender.STILL_OPEN, "java.sql",
                     "DriverManager.getDrivers() runs the one-time ServiceLoader scan for JDBC drivers; run first by a"
-                            + " web application, it registers the drivers in that application's WEB-INF/lib",
+                            + " web application, it registers that application's own drivers server-wide, which stock"
+                            + " Tomcat then has to force out on stop, and never finds those in $CATALINA_BASE/lib",
                     true, JreOffenders::scanServerDrivers),
-            new JreOffender("jarUrlCaching", 9, JreOffender.STILL_OPEN, "java.base",
+            new JreOffender("jarUrlCaching", 1, JreOffender.STILL_OPEN, "java.base",
                     "URLConnection.setDefaultUseCaches(\"jar\", false) (JDK-8163449): a cached jar: URL keeps its"
                             + " JarFile open for the life of the JVM, so a WEB-INF/lib jar stays open (locked on"
                             + " Windows) after undeploy",
