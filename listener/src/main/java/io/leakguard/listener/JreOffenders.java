@@ -53,10 +53,14 @@ public final class JreOffenders {
                             + " the thread that made the pool spawn them; since JDK 9 (JDK-8172726) they get the"
                             + " system loader",
                     false, () -> ForkJoinPool.commonPool().submit(() -> { }).get()),
+            new JreOffender("preferences", 1, JreOffender.STILL_OPEN, "java.prefs",
+                    "initialises java.util.prefs.FileSystemPreferences, whose static initialiser starts the sync"
+                            + " Timer thread 'Timer-0' (and a shutdown hook) that keep the context class loader of"
+                            + " the first user of java.util.prefs for the life of the JVM (still so on JDK 25)",
+                    true, JreOffenders::startPreferencesSyncTimer),
             new JreOffender("classesToInitialize", 1, JreOffender.STILL_OPEN, "java.base",
-                    "initialises each class named in the system property " + CLASSES_TO_INITIALIZE + ", for classes"
-                            + " whose static initialiser keeps the context class loader, such as"
-                            + " java.util.prefs.FileSystemPreferences (its sync Timer thread, still so on JDK 25)",
+                    "initialises each class named in the system property " + CLASSES_TO_INITIALIZE + ", for"
+                            + " server-library or JRE classes whose static initialiser keeps the context class loader",
                     true, JreOffenders::initializeListedClasses));
 
     private JreOffenders() {
@@ -80,6 +84,7 @@ public final class JreOffenders {
      */
     public static void preload(Predicate<String> enabled) {
         List<String> preloaded = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         List<String> off = new ArrayList<>();
         List<String> notNeeded = new ArrayList<>();
         Thread thread = Thread.currentThread();
@@ -91,15 +96,15 @@ public final class JreOffenders {
                     notNeeded.add(offender.id());
                 } else if (!enabled.test(offender.id())) {
                     off.add(offender.id());
-                } else if (ran(offender)) {
-                    preloaded.add(offender.id());
+                } else {
+                    (ran(offender) ? preloaded : failed).add(offender.id());
                 }
             }
         } finally {
             thread.setContextClassLoader(previous);
         }
-        LOG.info("leakguard: JRE offenders preloaded on JDK {}: {}; switched off: {}; not needed on this JDK: {}",
-                Runtime.version().feature(), names(preloaded), names(off), names(notNeeded));
+        LOG.info("leakguard: JRE offenders preloaded on JDK {}: {}; failed: {}; switched off: {}; not needed on this"
+                + " JDK: {}", Runtime.version().feature(), names(preloaded), names(failed), names(off), names(notNeeded));
     }
 
     private static boolean ran(JreOffender offender) {
@@ -134,6 +139,15 @@ public final class JreOffenders {
             DriverManager.getDrivers();
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** The Unix back end only: Windows' has neither the class nor a timer, so there is nothing to preload there. */
+    private static void startPreferencesSyncTimer() {
+        try {
+            Class.forName("java.util.prefs.FileSystemPreferences", true, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException e) {
+            LOG.debug("leakguard: no file-system preferences back end on this platform");
         }
     }
 

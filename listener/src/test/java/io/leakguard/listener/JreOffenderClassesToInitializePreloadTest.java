@@ -2,6 +2,7 @@ package io.leakguard.listener;
 
 import org.junit.jupiter.api.Test;
 
+/** The preferences entry covers this class by default; here it stands for any class an operator lists. */
 class JreOffenderClassesToInitializePreloadTest {
 
     @Test

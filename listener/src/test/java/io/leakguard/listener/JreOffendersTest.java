@@ -32,7 +32,7 @@ class JreOffendersTest {
     @Test
     void idsFollowTheCatalogue() {
         assertEquals(List.of("appContext", "driverManager", "jarUrlCaching", "secureRandom", "forkJoinCommonPool",
-                "classesToInitialize"), List.copyOf(JreOffenders.ids()));
+                "preferences", "classesToInitialize"), List.copyOf(JreOffenders.ids()));
     }
 
     @Test
@@ -61,7 +61,8 @@ class JreOffendersTest {
                     + " may still pin it: java.lang.ClassNotFoundException: no.such.Offender (the others were"
                     + " initialised)"), warnings);
             assertTrue(log.all().contains("INFO leakguard: JRE offenders preloaded on JDK "
-                    + Runtime.version().feature() + ": jarUrlCaching; switched off: appContext, driverManager"),
+                    + Runtime.version().feature() + ": jarUrlCaching; failed: classesToInitialize; switched off: appContext,"
+                    + " driverManager"),
                     log.all());
         }
     }
@@ -72,7 +73,7 @@ class JreOffendersTest {
             JreOffenders.preload(id -> false);
             String info = log.all();
             assertTrue(info.startsWith("INFO leakguard: JRE offenders preloaded on JDK " + Runtime.version().feature()
-                    + ": none; switched off: "), info);
+                    + ": none; failed: none; switched off: "), info);
             assertTrue(info.substring(info.indexOf("not needed on this JDK: ")).contains("forkJoinCommonPool"), info);
         }
     }
