@@ -2,9 +2,11 @@ package io.leakguard.listener;
 
 import io.leakguard.cleanup.Policy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,7 +26,7 @@ final class ListenerSettings {
     private Renewal renewal = Renewal.LEAKS;
     private long renewalDelayMillis = 100;
     private boolean jreOffenders = true;
-    private final Set<String> disabledJreOffenders = new HashSet<>();
+    private final Map<String, Boolean> jreOffenderChoices = new HashMap<>();
     private final Set<String> engineChecksOff = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
 
@@ -65,11 +67,7 @@ final class ListenerSettings {
             throw new IllegalArgumentException("unknown JRE offender in attribute [" + name + "]; known offenders: "
                     + String.join(", ", new TreeSet<>(JreOffenders.ids())));
         }
-        if (onOff(name, value)) {
-            disabledJreOffenders.remove(id);
-        } else {
-            disabledJreOffenders.add(id);
-        }
+        jreOffenderChoices.put(id, onOff(name, value));
     }
 
     /** Fails with every wrong attribute, each named with what it accepts. */
@@ -98,8 +96,10 @@ final class ListenerSettings {
         return engineChecksOff.contains(id);
     }
 
+    /** An entry runs when the catalogue is on and its own attribute, or else the catalogue's default, says so. */
     boolean jreOffenderEnabled(String id) {
-        return jreOffenders && !disabledJreOffenders.contains(id);
+        return jreOffenders && jreOffenderChoices.getOrDefault(id, JreOffenders.catalogue().stream()
+                .anyMatch(offender -> offender.id().equals(id) && offender.defaultOn()));
     }
 
     static Set<String> attributes() {
