@@ -53,13 +53,14 @@ final class ForeignThreadContextLoaders implements LeakCheck {
         ThreadTies ties = new ThreadTies(scan);
         Ownership ownership = scan.ownership();
         for (Thread thread : LiveThreads.all()) {
-            // Tomcat resets the stopping thread's loader itself; the web application's own threads are WebappThreads'.
+            // Tomcat resets the stopping thread's loader itself; the web application's own threads, pool workers
+            // included, are for WebappThreads and WebappExecutors.
             if (thread == Thread.currentThread() || !ownership.owns(thread.getContextClassLoader())
-                    || !ThreadTies.inPool(thread) && ties.tie(thread) != null) {
+                    || ownership.owns(thread.getClass()) || !ThreadTies.inPool(thread) && ties.tie(thread) != null) {
                 continue;
             }
             Scan.Leak leak = scan.leak("thread \"" + thread.getName() + "\" (" + thread.getClass().getName()
-                    + "), not the web application's, has it as context class loader")
+                    + "), not the web application's, has its class loader as context class loader")
                     .onThreads(List.of(thread.getName()));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -32,6 +33,10 @@ final class WebappExecutors implements LeakCheck {
 
     private static final InternalField WORKER_POOL =
             JdkInternals.field("java.util.concurrent.ThreadPoolExecutor$Worker", "this$0");
+    private static final InternalField FUTURE_CALLABLE =
+            JdkInternals.field("java.util.concurrent.FutureTask", "callable");
+    private static final InternalField ADAPTED_RUNNABLE =
+            JdkInternals.field("java.util.concurrent.Executors$RunnableAdapter", "task");
 
     @Override
     public String id() {
@@ -51,7 +56,7 @@ final class WebappExecutors implements LeakCheck {
     @Override
     public List<Internal> needs() {
         List<Internal> needs = new ArrayList<>(ThreadTies.needs());
-        needs.add(WORKER_POOL);
+        needs.addAll(List.of(WORKER_POOL, FUTURE_CALLABLE, ADAPTED_RUNNABLE));
         return needs;
     }
 
@@ -122,7 +127,7 @@ final class WebappExecutors implements LeakCheck {
     }
 
     private static void reportShared(Scan scan, ThreadTies ties, ExecutorService pool, List<Thread> threads) {
-        List<Object> webappTasks = queuedWebappTasks(scan.reach(), pool);
+        List<Object> webappTasks = queuedWebappTasks(scan.ownership(), pool);
         List<String> running = threads.stream().filter(thread -> ties.webappFrame(thread).isPresent())
                 .map(Thread::getName).toList();
         long carriers = threads.stream()
@@ -151,17 +156,32 @@ final class WebappExecutors implements LeakCheck {
                 + "; if the web application created it, shut it down in contextDestroyed");
     }
 
-    /** Queued tasks that reach the web application; a ForkJoinPool's queues cannot be read without running tasks. */
-    private static List<Object> queuedWebappTasks(Reach reach, ExecutorService pool) {
+    /** Queued tasks of the web application; a ForkJoinPool's queues cannot be read without running tasks. */
+    private static List<Object> queuedWebappTasks(Ownership ownership, ExecutorService pool) {
         List<Object> tasks = new ArrayList<>();
         if (pool instanceof ThreadPoolExecutor executor) {
             for (Object task : executor.getQueue().toArray()) {
-                if (reach.from(task).isPresent()) {
+                if (ownership.ownsObject(unwrap(task))) {
                     tasks.add(task);
                 }
             }
         }
         return tasks;
+    }
+
+    /**
+     * The task a queued future was made from. Not a general reference walk: a scheduled future refers to its executor,
+     * and through it to every other task, thread and factory, which would make any task look like anyone's.
+     */
+    private static Object unwrap(Object task) {
+        Object inner = task;
+        if (inner instanceof FutureTask<?>) {
+            inner = FUTURE_CALLABLE.get(inner);
+        }
+        if (inner != null && inner.getClass().getName().equals("java.util.concurrent.Executors$RunnableAdapter")) {
+            inner = ADAPTED_RUNNABLE.get(inner);
+        }
+        return inner;
     }
 
     private static void remove(ThreadPoolExecutor pool, Object task) {
