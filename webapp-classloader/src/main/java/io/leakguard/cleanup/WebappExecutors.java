@@ -4,9 +4,11 @@ import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -77,7 +79,7 @@ final class WebappExecutors implements LeakCheck {
             if (ownedBy != null) {
                 shutDown(scan, pool, threads, ownedBy, deadline);
             } else {
-                reportShared(scan, ties, pool, threads);
+                reportShared(scan, ties, pool, threads, deadline);
             }
         });
     }
@@ -126,24 +128,35 @@ final class WebappExecutors implements LeakCheck {
         }
     }
 
-    private static void reportShared(Scan scan, ThreadTies ties, ExecutorService pool, List<Thread> threads) {
-        List<Object> webappTasks = queuedWebappTasks(scan.ownership(), pool);
-        List<String> running = threads.stream().filter(thread -> ties.webappFrame(thread).isPresent())
-                .map(Thread::getName).toList();
+    private static void reportShared(Scan scan, ThreadTies ties, ExecutorService pool, List<Thread> threads,
+            long deadline) {
+        List<Object> queued = queuedWebappTasks(scan.ownership(), pool);
+        List<String> running = runningWebappCode(ties, threads);
         long carriers = threads.stream()
                 .filter(thread -> scan.ownership().owns(thread.getContextClassLoader())).count();
-        if (webappTasks.isEmpty() && running.isEmpty() && carriers == 0) {
+        if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
             return;
         }
         Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads));
         List<String> facts = new ArrayList<>();
-        if (!webappTasks.isEmpty()) {
-            if (scan.fixing()) {
-                webappTasks.forEach(task -> remove((ThreadPoolExecutor) pool, task));
-                facts.add(webappTasks.size() + " queued task(s) of the web application cancelled and removed");
-            } else {
-                facts.add(webappTasks.size() + " queued task(s) of the web application left in its queue");
+        if (scan.fixing()) {
+            Set<Object> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+            // A task that runs right now is in no queue, and a periodic one puts itself back when the run ends: look
+            // again until the web application's code has left the pool's threads or the wait is over.
+            while (true) {
+                queued.forEach(task -> remove((ThreadPoolExecutor) pool, task));
+                removed.addAll(queued);
+                if (running.isEmpty() || System.nanoTime() - deadline > 0 || !pause()) {
+                    break;
+                }
+                running = runningWebappCode(ties, threads);
+                queued = queuedWebappTasks(scan.ownership(), pool);
             }
+            if (!removed.isEmpty()) {
+                facts.add(removed.size() + " queued task(s) of the web application cancelled and removed");
+            }
+        } else if (!queued.isEmpty()) {
+            facts.add(queued.size() + " queued task(s) of the web application left in its queue");
         }
         if (!running.isEmpty()) {
             facts.add("still running web application code on " + String.join(", ", running));
@@ -154,6 +167,21 @@ final class WebappExecutors implements LeakCheck {
         }
         leak.warned("left running because it may be shared; " + String.join("; ", facts)
                 + "; if the web application created it, shut it down in contextDestroyed");
+    }
+
+    private static List<String> runningWebappCode(ThreadTies ties, List<Thread> threads) {
+        return threads.stream().filter(thread -> ties.webappFrame(thread).isPresent()).map(Thread::getName).toList();
+    }
+
+    /** A short pause while a task runs to its end; false when this thread is interrupted. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(10);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Queued tasks of the web application; a ForkJoinPool's queues cannot be read without running tasks. */

@@ -29,10 +29,12 @@ class WebappExecutorsTest {
             assertTrue(Gc.collected(loader), log.all());
             List<String> executors = log.warnings("/app").stream().filter(w -> w.contains("] Executor leak: "))
                     .toList();
-            assertEquals(3, executors.size(), log.all());
+            assertEquals(4, executors.size(), log.all());
             assertOne(executors, "with 1 live thread(s) (custom-worker), whose thread factory "
                     + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow(), 0 queued"
                     + " task(s) dropped");
+            assertOne(executors, "java.util.concurrent.ForkJoinPool@", "whose thread factory "
+                    + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow()");
             assertOne(executors, "java.util.concurrent.ScheduledThreadPoolExecutor@", "not the web application's;"
                     + " not fixed: left running because it may be shared; 1 queued task(s) of the web application"
                     + " cancelled and removed; 1 of its threads were created by the web application");
