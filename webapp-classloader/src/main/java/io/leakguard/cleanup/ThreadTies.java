@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * What ties a live thread to the dying web application apart from its context class loader, which proves nothing on
@@ -57,7 +58,7 @@ final class ThreadTies {
     /** True for the threads of JDK thread pools, which the executor check handles as a whole. */
     static boolean inPool(Thread thread) {
         Object task = task(thread);
-        return thread instanceof java.util.concurrent.ForkJoinWorkerThread
+        return thread instanceof ForkJoinWorkerThread
                 || task != null && task.getClass().getName().equals(POOL_WORKER);
     }
 
