@@ -32,10 +32,12 @@ final class ThreadTies {
     private static final String POOL_WORKER = "java.util.concurrent.ThreadPoolExecutor$Worker";
 
     private final Ownership ownership;
+    private final Reach reach;
     private final Map<String, Boolean> ownedNames = new HashMap<>();
 
     ThreadTies(Scan scan) {
         ownership = scan.ownership();
+        reach = scan.reach();
     }
 
     static List<Internal> needs() {
@@ -75,7 +77,7 @@ final class ThreadTies {
         if (group != null && ownership.owns(group.getClass())) {
             return "whose thread group " + Describe.object(group) + " is the web application's";
         }
-        if (belongsElsewhere(thread, task)) {
+        if (belongsElsewhere(thread, task) || reach.from(task).isEmpty()) {
             return null;
         }
         return webappFrame(thread).map(frame -> "which is running web application code at " + frame).orElse(null);
@@ -83,8 +85,9 @@ final class ThreadTies {
 
     /**
      * True when the thread's class, task or context class loader comes from a loader beside the dying one, such as
-     * another web application's. Its frames are then that application's: frames name classes but not their loader, and
-     * two versions of one application (parallel deployment) have classes of the same names.
+     * another web application's. Frames name classes but not their loader (Java 17 keeps the class in a private field,
+     * later releases do not), and two versions of one application (parallel deployment) have classes of the same names;
+     * so code on the stack counts only when nothing points elsewhere and the thread's task reaches the dying one.
      */
     private boolean belongsElsewhere(Thread thread, Object task) {
         return isBeside(thread.getClass().getClassLoader())

@@ -53,6 +53,23 @@ class WebappThreadsTest {
     }
 
     @Test
+    void libraryThreadRunningWebappCallbackLeaksOnStockTomcat() {
+        Fixtures.stock("thread-callback", "/leak", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void libraryThreadRunningWebappCallbackIsFoundByItsStack() {
+        Fixtures.guarded("thread-callback", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = single(log.warnings("/app"));
+            assertTrue(warning.contains("Thread leak: thread \"callback-waiter\" (java.lang.Thread), which is running "
+                    + "web application code at io.leakguard.fixture.threadcallback.CallbackServlet.lambda$doGet$"),
+                    warning);
+            assertTrue(warning.endsWith("fixed: interrupted; it ended"), warning);
+        });
+    }
+
+    @Test
     void threadThatIgnoresInterruptsIsReportedAndKeepsTheLoader() {
         Fixtures.guarded("thread-stubborn", "/leak", (loader, log) -> {
             try {
