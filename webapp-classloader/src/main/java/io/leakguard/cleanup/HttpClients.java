@@ -3,7 +3,6 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
-import java.security.ProtectionDomain;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +32,6 @@ final class HttpClients implements LeakCheck {
             JdkInternals.optionalMethod("java.net.http.HttpClient", "shutdownNow");
     private static final Optional<InternalMethod> AWAIT_TERMINATION =
             JdkInternals.optionalMethod("java.net.http.HttpClient", "awaitTermination", Duration.class);
-    /** Present up to Java 23. */
-    private static final Optional<InternalField> INHERITED_CONTEXT =
-            JdkInternals.optionalField("java.lang.Thread", "inheritedAccessControlContext");
-    private static final Optional<InternalField> CONTEXT_DOMAINS =
-            JdkInternals.optionalField("java.security.AccessControlContext", "context");
 
     @Override
     public String id() {
@@ -81,38 +75,17 @@ final class HttpClients implements LeakCheck {
         if (ownership.owns(selector.getContextClassLoader())) {
             return Optional.of("context class loader of its selector thread");
         }
-        Optional<InternalField> domains = CONTEXT_DOMAINS.filter(InternalField::available);
-        Object context = inheritedContext().map(field -> field.get(selector)).orElse(null);
-        if (context == null || domains.isEmpty() || !(domains.get().get(context) instanceof ProtectionDomain[] all)) {
-            return Optional.empty();
-        }
-        for (ProtectionDomain domain : all) {
-            if (domain != null && ownership.owns(domain.getClassLoader())) {
-                return Optional.of("access control context its selector thread inherited, domain of "
-                        + Describe.object(domain.getClassLoader()));
-            }
-        }
-        return Optional.empty();
+        ClassLoader domainLoader = InheritedAccessControl.ownedDomainLoader(selector, ownership);
+        return domainLoader == null ? Optional.empty() : Optional.of(
+                "access control context its selector thread inherited, domain of " + Describe.object(domainLoader));
     }
 
-    private static Optional<InternalField> inheritedContext() {
-        return INHERITED_CONTEXT.filter(InternalField::available);
-    }
-
-    /**
-     * The context that replaces the creator's is leakguard's own, taken in a privileged block so that it holds no
-     * caller's domain: under a security manager the thread gets leakguard's permissions, no more.
-     */
-    @SuppressWarnings("removal")
     private static String detach(Thread thread, ClassLoader replacement) {
         thread.setContextClassLoader(replacement);
         String done = "context class loader of its selector thread set to the parent loader";
-        if (inheritedContext().isEmpty()) {
-            return done;
-        }
-        inheritedContext().get().set(thread, java.security.AccessController.doPrivileged(
-                (java.security.PrivilegedAction<Object>) java.security.AccessController::getContext));
-        return done + " and the access control context it inherited from the application replaced";
+        return InheritedAccessControl.clear(thread)
+                ? done + " and the access control context it inherited from the application replaced"
+                : done;
     }
 
     private static boolean canClose() {

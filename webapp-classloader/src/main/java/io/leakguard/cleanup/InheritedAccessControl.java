@@ -18,6 +18,8 @@ final class InheritedAccessControl {
 
     private static final Optional<InternalField> FIELD =
             JdkInternals.optionalField("java.lang.Thread", "inheritedAccessControlContext");
+    private static final Optional<InternalField> DOMAINS =
+            JdkInternals.optionalField("java.security.AccessControlContext", "context");
 
     private InheritedAccessControl() {
     }
@@ -28,14 +30,39 @@ final class InheritedAccessControl {
     }
 
     /**
+     * The class loader of the first protection domain in the thread's inherited context that belongs to the dying
+     * application, or null: the mark of a thread created while the application's code ran. Needs
+     * {@code java.security} opened as well; without it, or on JDK 24+, always null.
+     */
+    static ClassLoader ownedDomainLoader(Thread thread, Ownership ownership) {
+        Optional<InternalField> domains = DOMAINS.filter(InternalField::available);
+        Object context = FIELD.filter(InternalField::available).map(field -> field.get(thread)).orElse(null);
+        if (context == null || domains.isEmpty() || !(domains.get().get(context) instanceof ProtectionDomain[] all)) {
+            return null;
+        }
+        for (ProtectionDomain domain : all) {
+            if (domain != null && ownership.owns(domain.getClassLoader())) {
+                return domain.getClassLoader();
+            }
+        }
+        return null;
+    }
+
+    /** True when a SecurityManager is installed, so {@link #clear} leaves contexts alone. */
+    @SuppressWarnings("removal") // getSecurityManager: the Java 17-23 API whose leftovers are being cleaned up
+    static boolean securityManagerInstalled() {
+        return System.getSecurityManager() != null;
+    }
+
+    /**
      * Replaces the thread's inherited context with one that holds no protection domain; true when it held any.
-     * Without a SecurityManager the context is never consulted, so only the references go; with one (possible up to
-     * JDK 23) the thread also loses the restrictions its creator's code imposed on it.
+     * Without a SecurityManager the context is never consulted, so only the references go. With one (possible up to
+     * JDK 23) the context is left alone, since dropping domains would widen the thread's permissions.
      */
     // AccessControlContext is deprecated for removal, yet JDK 17 to 23 still keep one in every thread.
     @SuppressWarnings("removal")
     static boolean clear(Thread thread) {
-        if (FIELD.isEmpty() || !FIELD.get().available()) {
+        if (FIELD.isEmpty() || !FIELD.get().available() || securityManagerInstalled()) {
             return false;
         }
         AccessControlContext empty = new AccessControlContext(new ProtectionDomain[0]);

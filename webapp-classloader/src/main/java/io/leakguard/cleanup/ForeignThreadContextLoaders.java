@@ -1,0 +1,74 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.Internal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Threads that are not the web application's (JDK, server, shared library or shared pool threads) but carry its
+ * context class loader, typically because they were created while one of its requests ran. They are not stopped, only
+ * pointed at the loader above the web application.
+ *
+ * <p>Up to Java 23 such a thread also keeps the access control context of its creator, with the web application's
+ * ProtectionDomains, each of which holds its class loader: resetting the context class loader alone leaves the loader
+ * pinned. That context is consulted only under a SecurityManager, so without one it is replaced by an empty one, what
+ * the JDK gives threads it creates in privileged code; under a SecurityManager it is left alone, since dropping
+ * domains would widen the thread's permissions.
+ */
+final class ForeignThreadContextLoaders implements LeakCheck {
+
+    @Override
+    public String id() {
+        return "contextClassLoaders";
+    }
+
+    @Override
+    public String kind() {
+        return "ContextClassLoader";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public List<Internal> needs() {
+        List<Internal> needs = new ArrayList<>(ThreadTies.needs());
+        needs.addAll(InheritedAccessControl.needs());
+        return needs;
+    }
+
+    @Override
+    public void run(Scan scan) {
+        ThreadTies ties = new ThreadTies(scan);
+        Ownership ownership = scan.ownership();
+        for (Thread thread : LiveThreads.all()) {
+            // Tomcat resets the stopping thread's loader itself; the web application's own threads, pool workers
+            // included, are for WebappThreads and WebappExecutors.
+            if (thread == Thread.currentThread() || !ownership.owns(thread.getContextClassLoader())
+                    || ownership.owns(thread.getClass()) || !ThreadTies.inPool(thread) && ties.tie(thread) != null) {
+                continue;
+            }
+            Scan.Leak leak = scan.leak("thread \"" + thread.getName() + "\" (" + thread.getClass().getName()
+                    + "), not the web application's, has its class loader as context class loader")
+                    .onThreads(List.of(thread.getName()));
+            if (!scan.fixing()) {
+                leak.warned(scan.policyReason());
+                continue;
+            }
+            thread.setContextClassLoader(ownership.replacement());
+            leak.fixed("context class loader set to " + Describe.object(ownership.replacement())
+                    + dropInheritedAccessControlContext(thread));
+        }
+    }
+
+    /** Empties the thread's inherited access control context where the JDK has one; says what it did. */
+    private static String dropInheritedAccessControlContext(Thread thread) {
+        if (InheritedAccessControl.securityManagerInstalled()) {
+            return "; its inherited access control context, which may hold the web application's protection domains,"
+                    + " was left in place because a SecurityManager is installed";
+        }
+        return InheritedAccessControl.clear(thread) ? " and its inherited access control context emptied" : "";
+    }
+}

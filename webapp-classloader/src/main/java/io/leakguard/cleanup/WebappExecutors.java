@@ -1,0 +1,231 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.Internal;
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * JDK thread pools (ThreadPoolExecutor, ScheduledThreadPoolExecutor, ForkJoinPool) with live threads that hold the
+ * dying web application, found from their threads.
+ *
+ * <p>A pool is the web application's when its class, its thread factory or its threads' class is: it is shut down
+ * with {@code shutdownNow()} and awaited for a bounded time. Any other pool may be shared with the server or other web
+ * applications, so it is never shut down: the web application's queued tasks are cancelled and removed, and the pool is
+ * reported. A pool that the web application keeps in a static field but builds from JDK parts
+ * ({@code Executors.newFixedThreadPool}) falls in that second group: telling it apart from a shared library's pool would
+ * mean reading the web application's static fields, which for a class not yet initialised runs its static initialiser
+ * during undeploy, and no public API says whether a class is initialised. Its threads are reported, and their context
+ * class loader is reset by {@link ForeignThreadContextLoaders}.
+ */
+final class WebappExecutors implements LeakCheck {
+
+    private static final InternalField WORKER_POOL =
+            JdkInternals.field("java.util.concurrent.ThreadPoolExecutor$Worker", "this$0");
+    private static final InternalField FUTURE_CALLABLE =
+            JdkInternals.field("java.util.concurrent.FutureTask", "callable");
+    private static final InternalField ADAPTED_RUNNABLE =
+            JdkInternals.field("java.util.concurrent.Executors$RunnableAdapter", "task");
+
+    @Override
+    public String id() {
+        return "executors";
+    }
+
+    @Override
+    public String kind() {
+        return "Executor";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public List<Internal> needs() {
+        List<Internal> needs = new ArrayList<>(ThreadTies.needs());
+        needs.addAll(List.of(WORKER_POOL, FUTURE_CALLABLE, ADAPTED_RUNNABLE));
+        return needs;
+    }
+
+    @Override
+    public void run(Scan scan) {
+        // By identity: a web application's executor subclass might override equals and hashCode.
+        Map<ExecutorService, List<Thread>> pools = new IdentityHashMap<>();
+        for (Thread thread : LiveThreads.all()) {
+            ExecutorService pool = poolOf(thread);
+            if (pool != null && pool != ForkJoinPool.commonPool()) {
+                pools.computeIfAbsent(pool, p -> new ArrayList<>()).add(thread);
+            }
+        }
+        ThreadTies ties = new ThreadTies(scan);
+        long deadline = System.nanoTime() + scan.policy().threadStopWait().toNanos();
+        pools.forEach((pool, threads) -> {
+            String ownedBy = ownedBy(scan.ownership(), pool, threads);
+            if (ownedBy != null) {
+                shutDown(scan, pool, threads, ownedBy, deadline);
+            } else {
+                reportShared(scan, ties, pool, threads, deadline);
+            }
+        });
+    }
+
+    private static ExecutorService poolOf(Thread thread) {
+        if (thread instanceof ForkJoinWorkerThread worker) {
+            return worker.getPool();
+        }
+        return ThreadTies.inPool(thread) ? (ExecutorService) WORKER_POOL.get(ThreadTies.task(thread)) : null;
+    }
+
+    private static String ownedBy(Ownership ownership, ExecutorService pool, List<Thread> threads) {
+        if (ownership.owns(pool.getClass())) {
+            return "whose class is the web application's";
+        }
+        Object factory = pool instanceof ThreadPoolExecutor executor ? executor.getThreadFactory()
+                : ((ForkJoinPool) pool).getFactory();
+        if (ownership.ownsObject(factory)) {
+            return "whose thread factory " + Describe.object(factory) + " is the web application's";
+        }
+        return threads.stream().filter(thread -> ownership.owns(thread.getClass())).findFirst()
+                .map(thread -> "whose threads are of the web application's class " + thread.getClass().getName())
+                .orElse(null);
+    }
+
+    private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline) {
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads));
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+            return;
+        }
+        long start = System.nanoTime();
+        int dropped = pool.shutdownNow().size();
+        boolean ended = false;
+        try {
+            ended = pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ended) {
+            leak.fixed("shut down with shutdownNow(), " + dropped + " queued task(s) dropped");
+        } else {
+            leak.warned("still running after shutdownNow() and " + (System.nanoTime() - start) / 1_000_000
+                    + " ms: one of its tasks ignores interrupts; shut it down in contextDestroyed: until its threads"
+                    + " end they keep the web application's classes in memory");
+        }
+    }
+
+    private static void reportShared(Scan scan, ThreadTies ties, ExecutorService pool, List<Thread> threads,
+            long deadline) {
+        List<Object> queued = queuedWebappTasks(scan.ownership(), pool);
+        List<String> running = runningWebappCode(ties, threads);
+        long carriers = threads.stream()
+                .filter(thread -> scan.ownership().owns(thread.getContextClassLoader())).count();
+        if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
+            return;
+        }
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads));
+        List<String> facts = new ArrayList<>();
+        if (scan.fixing()) {
+            Set<Object> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+            // A task that runs right now is in no queue, and a periodic one puts itself back when the run ends: look
+            // again until the web application's code has left the pool's threads or the wait is over.
+            while (true) {
+                queued.forEach(task -> remove((ThreadPoolExecutor) pool, task));
+                removed.addAll(queued);
+                if (running.isEmpty() || System.nanoTime() - deadline > 0 || !pause()) {
+                    break;
+                }
+                running = runningWebappCode(ties, threads);
+                queued = queuedWebappTasks(scan.ownership(), pool);
+            }
+            if (!removed.isEmpty()) {
+                facts.add(removed.size() + " queued task(s) of the web application cancelled and removed");
+            }
+        } else if (!queued.isEmpty()) {
+            facts.add(queued.size() + " queued task(s) of the web application left in its queue");
+        }
+        if (!running.isEmpty()) {
+            facts.add("still running web application code on " + String.join(", ", running));
+        }
+        if (carriers > 0) {
+            facts.add(carriers + " of its threads were created by the web application (they carry its context class"
+                    + " loader)");
+        }
+        leak.warned("left running because it may be shared; " + String.join("; ", facts)
+                + "; if the web application created it, shut it down in contextDestroyed");
+    }
+
+    private static List<String> runningWebappCode(ThreadTies ties, List<Thread> threads) {
+        return threads.stream().filter(thread -> ties.webappFrame(thread).isPresent()).map(Thread::getName).toList();
+    }
+
+    /** A short pause while a task runs to its end; false when this thread is interrupted. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(10);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Queued tasks of the web application; a ForkJoinPool's queues cannot be read without running tasks. */
+    private static List<Object> queuedWebappTasks(Ownership ownership, ExecutorService pool) {
+        List<Object> tasks = new ArrayList<>();
+        if (pool instanceof ThreadPoolExecutor executor) {
+            for (Object task : executor.getQueue().toArray()) {
+                if (ownership.ownsObject(unwrap(task))) {
+                    tasks.add(task);
+                }
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * The task a queued future was made from. Not a general reference walk: a scheduled future refers to its executor,
+     * and through it to every other task, thread and factory, which would make any task look like anyone's.
+     */
+    private static Object unwrap(Object task) {
+        Object inner = task;
+        if (inner instanceof FutureTask<?>) {
+            inner = FUTURE_CALLABLE.get(inner);
+        }
+        if (inner != null && inner.getClass().getName().equals("java.util.concurrent.Executors$RunnableAdapter")) {
+            inner = ADAPTED_RUNNABLE.get(inner);
+        }
+        return inner;
+    }
+
+    private static void remove(ThreadPoolExecutor pool, Object task) {
+        // A periodic task would put itself back in the queue after a run in progress; cancelled, it does not.
+        if (task instanceof Future<?> future) {
+            future.cancel(false);
+        }
+        pool.remove((Runnable) task);
+    }
+
+    private static String describe(ExecutorService pool, List<Thread> threads) {
+        return "executor " + Describe.object(pool) + " with " + threads.size() + " live thread(s) ("
+                + String.join(", ", names(threads)) + ")";
+    }
+
+    private static List<String> names(List<Thread> threads) {
+        return threads.stream().map(Thread::getName).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,96 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.Internal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Threads the web application started and left running: their class, their task, their thread group or the code they
+ * run is the web application's. Tomcat finds them only by their context class loader, so a thread started with none
+ * escapes it; and by default it only warns.
+ *
+ * <p>The fix interrupts them and waits, within one bounded time for all, for them to end. A thread that ignores the
+ * interrupt is reported and left running: {@code Thread.stop()} can leave locks and shared state broken for the whole
+ * server (and is gone from recent JDKs). Its context class loader is still reset so that at least that link is cut.
+ */
+final class WebappThreads implements LeakCheck {
+
+    @Override
+    public String id() {
+        return "threads";
+    }
+
+    @Override
+    public String kind() {
+        return "Thread";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public List<Internal> needs() {
+        return ThreadTies.needs();
+    }
+
+    @Override
+    public void run(Scan scan) {
+        ThreadTies ties = new ThreadTies(scan);
+        Map<Thread, String> found = new LinkedHashMap<>();
+        for (Thread thread : LiveThreads.all()) {
+            if (thread == Thread.currentThread() || ThreadTies.inPool(thread)) {
+                continue;
+            }
+            String tie = ties.tie(thread);
+            if (tie != null) {
+                found.put(thread, tie);
+            }
+        }
+        if (!scan.fixing()) {
+            found.forEach((thread, tie) -> leak(scan, thread, tie).warned(scan.policyReason()));
+            return;
+        }
+        found.keySet().forEach(Thread::interrupt);
+        long waited = awaitEnd(found.keySet(), scan.policy().threadStopWait().toMillis());
+        found.forEach((thread, tie) -> {
+            if (!thread.isAlive()) {
+                leak(scan, thread, tie).fixed("interrupted; it ended");
+                return;
+            }
+            String reset = "";
+            if (scan.ownership().owns(thread.getContextClassLoader())) {
+                thread.setContextClassLoader(scan.ownership().replacement());
+                reset = " (its context class loader was reset)";
+            }
+            leak(scan, thread, tie).warned("still running after interrupt and " + waited
+                    + " ms; stop it in contextDestroyed: until it ends it keeps the web application's classes in memory"
+                    + reset);
+        });
+    }
+
+    private static Scan.Leak leak(Scan scan, Thread thread, String tie) {
+        return scan.leak("thread \"" + thread.getName() + "\" (" + thread.getClass().getName() + "), " + tie)
+                .onThreads(List.of(thread.getName()));
+    }
+
+    /** Waits for all of them within {@code budgetMillis} in total; returns the milliseconds it waited. */
+    private static long awaitEnd(Iterable<Thread> threads, long budgetMillis) {
+        long start = System.nanoTime();
+        long deadline = start + budgetMillis * 1_000_000;
+        try {
+            for (Thread thread : threads) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                thread.join(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
