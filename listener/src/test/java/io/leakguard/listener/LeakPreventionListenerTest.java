@@ -64,7 +64,7 @@ class LeakPreventionListenerTest {
         String warning = single(log.warnings("/app"));
         assertTrue(warning.startsWith("WARNING leakguard: [/app] ThreadLocal leak: ThreadLocal io.leakguard.fixture."
                 + "threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal@") && warning.contains(
-                "fixed: entry removed from"), warning);
+                "fixed: entry removed"), warning);
     }
 
     @Test

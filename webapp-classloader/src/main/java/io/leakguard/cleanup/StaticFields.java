@@ -1,8 +1,6 @@
 package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
-import io.leakguard.cleanup.jdk.InternalMethod;
-import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -17,10 +15,6 @@ import java.util.Locale;
  * why this check only warns unless told otherwise. Final fields cannot be set and are only reported.
  */
 final class StaticFields implements LeakCheck {
-
-    private static final InternalMethod GET_UNSAFE = JdkInternals.method("jdk.internal.misc.Unsafe", "getUnsafe");
-    private static final InternalMethod SHOULD_BE_INITIALIZED =
-            JdkInternals.method("jdk.internal.misc.Unsafe", "shouldBeInitialized", Class.class);
 
     @Override
     public String id() {
@@ -37,44 +31,27 @@ final class StaticFields implements LeakCheck {
         return Mode.WARN;
     }
 
-    /** sun.misc.Unsafe lost shouldBeInitialized in Java 22; the JDK's own Unsafe still has it. */
     @Override
     public List<Internal> needs() {
-        return List.of(LoadedClasses.CLASSES, GET_UNSAFE, SHOULD_BE_INITIALIZED);
+        return InitializedStatics.needs();
     }
 
     @Override
     public void run(Scan scan) throws IllegalAccessException {
-        Object unsafe = GET_UNSAFE.invoke(null);
         RetainedSize retained = new RetainedSize(scan.ownership(), scan.policy().walkMaxDepth(),
                 scan.policy().walkMaxNodes());
-        for (Class<?> type : LoadedClasses.of(scan.loader())) {
+        for (Class<?> type : InitializedStatics.classes(scan.loader())) {
             if (scan.expired()) {
                 scan.leak("static fields of " + type.getName() + " and later classes were not inspected")
                         .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
                 return;
             }
-            // Reading a static of a class not yet initialised would run the application's static initialiser now,
-            // during the stop: starting threads, opening connections, registering drivers all over again.
-            if (!(Boolean) SHOULD_BE_INITIALIZED.invoke(unsafe, type)) {
-                inspect(type, retained, scan);
-            }
+            inspect(type, retained, scan);
         }
     }
 
     private static void inspect(Class<?> type, RetainedSize retained, Scan scan) throws IllegalAccessException {
-        Field[] fields;
-        try {
-            fields = type.getDeclaredFields();
-        } catch (LinkageError e) {
-            // A field's type is missing from the application (an optional dependency): no field can be read.
-            return;
-        }
-        for (Field field : fields) {
-            int modifiers = field.getModifiers();
-            if (!Modifier.isStatic(modifiers) || field.getType().isPrimitive() || !JdkInternals.tryOpen(field)) {
-                continue;
-            }
+        for (Field field : InitializedStatics.referenceFields(type)) {
             long bytes = retained.of(field.get(null));
             if (bytes < scan.policy().largeStaticBytes()) {
                 continue;
@@ -83,7 +60,7 @@ final class StaticFields implements LeakCheck {
                     + ") retains about " + size(bytes) + " for as long as anything holds the class loader");
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
-            } else if (Modifier.isFinal(modifiers)) {
+            } else if (Modifier.isFinal(field.getModifiers())) {
                 leak.warned("the field is final, and final static fields cannot be set");
             } else {
                 field.set(null, null);

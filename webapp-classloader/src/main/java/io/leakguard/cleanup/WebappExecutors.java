@@ -3,11 +3,13 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -74,8 +76,9 @@ final class WebappExecutors implements LeakCheck {
         }
         ThreadTies ties = new ThreadTies(scan);
         long deadline = System.nanoTime() + scan.policy().threadStopWait().toNanos();
+        Map<Object, String> staticHolders = pools.isEmpty() ? Map.of() : staticHolders(scan);
         pools.forEach((pool, threads) -> {
-            String ownedBy = ownedBy(scan.ownership(), pool, threads);
+            String ownedBy = ownedBy(scan.ownership(), pool, threads, staticHolders);
             if (ownedBy != null) {
                 shutDown(scan, pool, threads, ownedBy, deadline);
             } else {
@@ -91,7 +94,31 @@ final class WebappExecutors implements LeakCheck {
         return ThreadTies.inPool(thread) ? (ExecutorService) WORKER_POOL.get(ThreadTies.task(thread)) : null;
     }
 
-    private static String ownedBy(Ownership ownership, ExecutorService pool, List<Thread> threads) {
+    /**
+     * The executors the application's static fields hold, by the field that holds each. A pool built from JDK parts
+     * ({@code Executors.newFixedThreadPool} in a static field, the most common kind) has no other mark of its owner.
+     */
+    private static Map<Object, String> staticHolders(Scan scan) {
+        if (!InitializedStatics.available()) {
+            return Map.of();
+        }
+        Map<Object, String> holders = new IdentityHashMap<>();
+        for (Class<?> type : InitializedStatics.classes(scan.loader())) {
+            for (Field field : InitializedStatics.referenceFields(type)) {
+                try {
+                    if (field.get(null) instanceof ExecutorService pool) {
+                        holders.putIfAbsent(pool, type.getName() + "." + field.getName());
+                    }
+                } catch (IllegalAccessException e) {
+                    // tryOpen said it was readable; a field that is not simply says nothing about executors.
+                }
+            }
+        }
+        return holders;
+    }
+
+    private static String ownedBy(Ownership ownership, ExecutorService pool, List<Thread> threads,
+            Map<Object, String> staticHolders) {
         if (ownership.owns(pool.getClass())) {
             return "whose class is the web application's";
         }
@@ -100,9 +127,19 @@ final class WebappExecutors implements LeakCheck {
         if (ownership.ownsObject(factory)) {
             return "whose thread factory " + Describe.object(factory) + " is the web application's";
         }
-        return threads.stream().filter(thread -> ownership.owns(thread.getClass())).findFirst()
-                .map(thread -> "whose threads are of the web application's class " + thread.getClass().getName())
-                .orElse(null);
+        Optional<String> threadClass = threads.stream().filter(thread -> ownership.owns(thread.getClass()))
+                .findFirst()
+                .map(thread -> "whose threads are of the web application's class " + thread.getClass().getName());
+        if (threadClass.isPresent()) {
+            return threadClass.get();
+        }
+        String holder = staticHolders.get(pool);
+        // A static field alone could cache a library's shared pool; threads born under this application say it
+        // was created here too.
+        if (holder != null && threads.stream().allMatch(thread -> ownership.owns(thread.getContextClassLoader()))) {
+            return "held in the web application's static field " + holder + " and created by it";
+        }
+        return null;
     }
 
     private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline) {

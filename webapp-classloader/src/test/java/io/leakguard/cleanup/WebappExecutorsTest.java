@@ -35,13 +35,12 @@ class WebappExecutorsTest {
                     + " task(s) dropped");
             assertOne(executors, "java.util.concurrent.ForkJoinPool@", "whose thread factory "
                     + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow()");
-            assertOne(executors, "java.util.concurrent.ScheduledThreadPoolExecutor@", "not the web application's;"
-                    + " not fixed: left running because it may be shared; 1 queued task(s) of the web application"
-                    + " cancelled and removed; 1 of its threads were created by the web application");
+            assertOne(executors, "java.util.concurrent.ScheduledThreadPoolExecutor@", "held in the web application's"
+                    + " static field io.leakguard.fixture.executor.ExecutorServlet.TICKER and created by it; fixed: shut"
+                    + " down with shutdownNow(), 1 queued task(s) dropped");
             assertOne(executors, "java.util.concurrent.ThreadPoolExecutor@", "with 2 live thread(s) (pool-",
-                    "not the web application's; not fixed: left running because it may be shared; 2 of its threads"
-                    + " were created by the web application (they carry its context class loader); if the web"
-                    + " application created it, shut it down in contextDestroyed");
+                    "held in the web application's static field io.leakguard.fixture.executor.ExecutorServlet.FIXED"
+                    + " and created by it; fixed: shut down with shutdownNow(), 0 queued task(s) dropped");
         });
     }
 
