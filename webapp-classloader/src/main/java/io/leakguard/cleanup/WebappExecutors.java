@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  */
 final class WebappExecutors implements LeakCheck {
 
+    private static final String DELEGATED = "java.util.concurrent.Executors$DelegatedExecutorService";
+    private static final Optional<InternalField> DELEGATE = JdkInternals.optionalField(DELEGATED, "e");
     private static final InternalField WORKER_POOL =
             JdkInternals.field("java.util.concurrent.ThreadPoolExecutor$Worker", "this$0");
     private static final InternalField FUTURE_CALLABLE =
@@ -107,7 +109,7 @@ final class WebappExecutors implements LeakCheck {
             for (Field field : InitializedStatics.referenceFields(type)) {
                 try {
                     if (field.get(null) instanceof ExecutorService pool) {
-                        holders.putIfAbsent(pool, type.getName() + "." + field.getName());
+                        holders.putIfAbsent(unwrapped(pool), type.getName() + "." + field.getName());
                     }
                 } catch (IllegalAccessException e) {
                     // tryOpen said it was readable; a field that is not simply says nothing about executors.
@@ -115,6 +117,22 @@ final class WebappExecutors implements LeakCheck {
             }
         }
         return holders;
+    }
+
+    /**
+     * The pool behind the wrapper some {@code Executors} factories return ({@code newSingleThreadExecutor},
+     * {@code newSingleThreadScheduledExecutor}, {@code unconfigurable...}): its threads know only the pool.
+     */
+    private static Object unwrapped(ExecutorService pool) {
+        if (DELEGATE.isEmpty() || !DELEGATE.get().available()) {
+            return pool;
+        }
+        for (Class<?> type = pool.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(DELEGATED)) {
+                return DELEGATE.get().get(pool);
+            }
+        }
+        return pool;
     }
 
     private static String ownedBy(Ownership ownership, ExecutorService pool, List<Thread> threads,

@@ -44,14 +44,16 @@ class ForeignThreadContextLoadersTest {
                     .toList();
             assertEquals(2, resets.size(), log.all());
             String expected = "ContextClassLoader leak: thread \"shared-worker\" (java.lang.Thread), not the web"
-                    + " application's, has its class loader as context class loader; fixed: context class loader set to ";
+                    + " application's, has its class loader as context class loader; on thread [shared-worker];"
+                    + " fixed: context class loader set to ";
             String accEmptied = " and its inherited access control context emptied";
             for (String reset : resets) {
                 assertTrue(reset.contains(expected), reset);
                 assertEquals(Runtime.version().feature() < 24, reset.endsWith(accEmptied), reset);
             }
-            assertTrue(log.all().contains("not the web application's; not fixed: left running because it may be"
-                    + " shared; 2 of its threads were created by the web application"), log.all());
+            assertTrue(log.all().contains("not the web application's; on threads [shared-worker], [shared-worker];"
+                    + " not fixed: left running because it may be shared; 2 of its threads were created by the web"
+                    + " application"), log.all());
             assertEquals("still works", assertDoesNotThrow(() -> SharedWorkers.call(() -> "still works")));
         });
     }

@@ -150,7 +150,8 @@ class TimerTasksTest {
             Thread timerThread = timerThreadOf(tomcat);
 
             assertTrue(Gc.leaked(tomcat.undeploy(app)));
-            String warning = single(log.warnings("/app"));
+            // The timer thread's context class loader is another check's business, which still resets it.
+            String warning = single(log.warnings("/app").stream().filter(w -> w.contains("] Timer leak: ")).toList());
             assertTrue(warning.contains(
                     "Timer leak: TimerTask io.leakguard.fixture.timerown.ReportServlet$RefreshReport@"), warning);
             assertTrue(warning.contains(" scheduled on timer [" + timerThread.getName() + "]"), warning);

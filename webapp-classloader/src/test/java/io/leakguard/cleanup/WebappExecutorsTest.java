@@ -36,11 +36,11 @@ class WebappExecutorsTest {
             assertOne(executors, "java.util.concurrent.ForkJoinPool@", "whose thread factory "
                     + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow()");
             assertOne(executors, "java.util.concurrent.ScheduledThreadPoolExecutor@", "held in the web application's"
-                    + " static field io.leakguard.fixture.executor.ExecutorServlet.TICKER and created by it; fixed: shut"
-                    + " down with shutdownNow(), 1 queued task(s) dropped");
+                    + " static field io.leakguard.fixture.executor.ExecutorServlet.TICKER and created by it;",
+                    "; fixed: shut down with shutdownNow(), ");
             assertOne(executors, "java.util.concurrent.ThreadPoolExecutor@", "with 2 live thread(s) (pool-",
                     "held in the web application's static field io.leakguard.fixture.executor.ExecutorServlet.FIXED"
-                    + " and created by it; fixed: shut down with shutdownNow(), 0 queued task(s) dropped");
+                    + " and created by it;", "; fixed: shut down with shutdownNow(), 0 queued task(s) dropped");
         });
     }
 
