@@ -2,11 +2,9 @@ package io.leakguard.findleaks;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Explains a leaked class loader from a live heap dump of this JVM, analysed in process: the shortest chain of strong
@@ -44,13 +42,13 @@ final class HeapExplainer implements LeakDetector.Explainer {
         if (loader == 0) {
             return Optional.empty();
         }
-        Set<Long> classes = new HashSet<>();
-        heap.classes.values().stream().filter(c -> c.loaderId() == loader).forEach(c -> classes.add(c.id()));
+        LongMap<ClassRecord> classes = new LongMap<>();
+        heap.classes.values().stream().filter(c -> c.loaderId() == loader).forEach(c -> classes.put(c.id(), c));
         ShortestPath.Found found = ShortestPath.find(heap, references, object -> {
             long id = heap.ids[object];
             long position = heap.positions[object];
-            return id == loader || classes.contains(id)
-                    || file.u1(position) == HeapIndex.INSTANCE && classes.contains(heap.classOfInstance(position));
+            return id == loader || classes.containsKey(id)
+                    || file.u1(position) == HeapIndex.INSTANCE && classes.containsKey(heap.classOfInstance(position));
         });
         return Optional.ofNullable(found).map(f -> new Chains(heap, references, loader).path(webapp, f));
     }

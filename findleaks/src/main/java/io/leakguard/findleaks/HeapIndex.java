@@ -29,21 +29,40 @@ final class HeapIndex {
     final HprofFile file;
     final Map<Long, String> strings = new HashMap<>();
     final Map<Long, String> classNames = new HashMap<>();
-    final Map<Long, ClassRecord> classes = new HashMap<>();
+    final LongMap<ClassRecord> classes = new LongMap<>();
     final Map<Integer, Long> threadsBySerial = new HashMap<>();
     final Roots roots = new Roots();
+    /** Which classes' instances are left out of the index, decided once per class. */
+    private final LongMap<Boolean> leaves = new LongMap<>();
     /** Sorted object ids and, at the same index, the file position of each object's record. */
-    long[] ids = new long[1 << 16];
-    long[] positions = new long[1 << 16];
+    long[] ids;
+    long[] positions;
     int objects;
 
     private HeapIndex(HprofFile file) {
         this.file = file;
     }
 
+    /**
+     * Reads the file twice: first names, classes and roots, counting the objects to index; then the objects into
+     * arrays of exactly that size, since growing them on the way would need twice the memory at the worst moment.
+     */
     static HeapIndex read(HprofFile file) {
         HeapIndex index = new HeapIndex(file);
-        index.scan();
+        int[] count = {0};
+        index.forEachRecord(true, (tag, position) -> {
+            if (index.indexed(tag, position)) {
+                count[0]++;
+            }
+        });
+        index.ids = new long[count[0]];
+        index.positions = new long[count[0]];
+        index.forEachRecord(false, (tag, position) -> {
+            if (index.indexed(tag, position)) {
+                index.ids[index.objects] = file.id(position + 1);
+                index.positions[index.objects++] = position;
+            }
+        });
         index.sortObjects();
         return index;
     }
@@ -67,17 +86,22 @@ final class HeapIndex {
     }
 
     /**
-     * The text of a {@code java.lang.String} of the dump, or null. Its characters are in a primitive array, which the
-     * index skipped, so this reads the file again: for the few names a report shows, never in a loop over objects.
+     * The text of a {@code java.lang.String} of the dump, or null. Its characters are in a primitive array, and
+     * strings themselves are not indexed, so this reads the file again: for the few names a report shows.
      */
     String string(long stringId) {
-        int object = indexOf(stringId);
-        if (object < 0) {
+        long[] found = new long[1];
+        forEachRecord(false, (tag, position) -> {
+            if (tag == INSTANCE && file.id(position + 1) == stringId) {
+                found[0] = position;
+            }
+        });
+        if (found[0] == 0) {
             return null;
         }
         References references = new References(this);
-        long value = references.field(positions[object], "java.lang.String", "value");
-        boolean utf16 = references.field(positions[object], "java.lang.String", "coder") == 1;
+        long value = references.field(found[0], "java.lang.String", "value");
+        boolean utf16 = references.field(found[0], "java.lang.String", "coder") == 1;
         byte[] bytes = primitiveArray(value);
         if (bytes == null) {
             return null;
@@ -87,66 +111,97 @@ final class HeapIndex {
     }
 
     private byte[] primitiveArray(long arrayId) {
-        long position = file.firstRecord;
         int id = file.idSize;
-        while (position < file.size) {
-            int tag = file.u1(position);
-            long end = position + 9 + (file.u4(position + 5) & 0xFFFFFFFFL);
-            if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
-                for (long at = position + 9; at < end; at = skip(at)) {
-                    if (file.u1(at) == PRIMITIVE_ARRAY && file.id(at + 1) == arrayId) {
-                        int length = file.u4(at + 1 + id + 4) * file.sizeOf(file.u1(at + 1 + id + 8));
-                        return file.bytes(at + 1 + id + 9, length);
-                    }
-                }
+        byte[][] found = new byte[1][];
+        forEachRecord(false, (tag, at) -> {
+            if (tag == PRIMITIVE_ARRAY && found[0] == null && file.id(at + 1) == arrayId) {
+                int length = file.u4(at + 1 + id + 4) * file.sizeOf(file.u1(at + 1 + id + 8));
+                found[0] = file.bytes(at + 1 + id + 9, length);
             }
-            position = end;
-        }
-        return null;
+        });
+        return found[0];
     }
 
-    private void scan() {
+    /**
+     * Objects worth indexing: those a chain can run through or end at. Strings and instances of JDK classes without
+     * reference fields lead nowhere and never belong to an application, and they are most objects of a heap.
+     */
+    private boolean indexed(int tag, long position) {
+        if (tag == CLASS || tag == OBJECT_ARRAY) {
+            return true;
+        }
+        if (tag != INSTANCE) {
+            return false;
+        }
+        long classId = classOfInstance(position);
+        Boolean leaf = leaves.get(classId);
+        if (leaf == null) {
+            leaf = isLeaf(classId);
+            leaves.put(classId, leaf);
+        }
+        return !leaf;
+    }
+
+    private boolean isLeaf(long classId) {
+        ClassRecord type = classes.get(classId);
+        if (type == null || type.loaderId() != 0) {
+            return false;
+        }
+        if ("java/lang/String".equals(classNames.get(classId))) {
+            return true;
+        }
+        for (; type != null; type = classes.get(type.superId())) {
+            for (int fieldType : type.fieldTypes()) {
+                if (fieldType == 2) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface HeapRecordVisitor {
+        void record(int tag, long position);
+    }
+
+    /** Visits every heap sub-record; on the first pass also keeps names, classes and roots. */
+    private void forEachRecord(boolean firstPass, HeapRecordVisitor visitor) {
         long position = file.firstRecord;
         while (position < file.size) {
             int tag = file.u1(position);
             long length = file.u4(position + 5) & 0xFFFFFFFFL;
             long body = position + 9;
-            switch (tag) {
-                case STRING -> strings.put(file.id(body),
-                        file.string(body + file.idSize, (int) (length - file.idSize)));
-                case LOAD_CLASS -> classNames.put(file.id(body + 4),
-                        strings.getOrDefault(file.id(body + 8 + file.idSize), "?"));
-                case HEAP_DUMP, HEAP_DUMP_SEGMENT -> scanHeap(body, body + length);
-                default -> {
-                    // Stack traces, allocation sites and the like say nothing about references.
+            if (tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT) {
+                for (long at = body; at < body + length; at = skip(at)) {
+                    int subTag = file.u1(at);
+                    if (firstPass) {
+                        keep(subTag, at + 1);
+                    }
+                    visitor.record(subTag, at);
                 }
+            } else if (firstPass && tag == STRING) {
+                strings.put(file.id(body), file.string(body + file.idSize, (int) (length - file.idSize)));
+            } else if (firstPass && tag == LOAD_CLASS) {
+                classNames.put(file.id(body + 4), strings.getOrDefault(file.id(body + 8 + file.idSize), "?"));
             }
             position = body + length;
         }
     }
 
-    private void scanHeap(long position, long end) {
+    private void keep(int tag, long body) {
         int id = file.idSize;
-        while (position < end) {
-            int tag = file.u1(position);
-            long body = position + 1;
-            switch (tag) {
-                case 0xFF, 0x05, 0x07, 0x01 -> roots.add(tag, file.id(body), -1);
-                case 0x02, 0x03, 0x04, 0x06 -> roots.add(tag, file.id(body), file.u4(body + id));
-                case ROOT_THREAD_OBJECT -> {
-                    threadsBySerial.put(file.u4(body + id), file.id(body));
-                    roots.add(tag, file.id(body), file.u4(body + id));
-                }
-                case CLASS -> {
-                    add(file.id(body), position);
-                    readClass(body);
-                }
-                case INSTANCE, OBJECT_ARRAY -> add(file.id(body), position);
-                default -> {
-                    // Primitive arrays hold no references.
-                }
+        switch (tag) {
+            case 0xFF, 0x05, 0x07, 0x01 -> roots.add(tag, file.id(body), -1);
+            case 0x02, 0x03, 0x04, 0x06 -> roots.add(tag, file.id(body), file.u4(body + id));
+            case ROOT_THREAD_OBJECT -> {
+                threadsBySerial.put(file.u4(body + id), file.id(body));
+                roots.add(tag, file.id(body), file.u4(body + id));
             }
-            position = skip(position);
+            case CLASS -> readClass(body);
+            default -> {
+                // Objects are indexed by the caller.
+            }
         }
     }
 
@@ -223,15 +278,6 @@ final class HeapIndex {
             position += 2 + 1 + file.sizeOf(file.u1(position + 2));
         }
         return position;
-    }
-
-    private void add(long id, long position) {
-        if (objects == ids.length) {
-            ids = Arrays.copyOf(ids, objects + (objects >> 1));
-            positions = Arrays.copyOf(positions, ids.length);
-        }
-        ids[objects] = id;
-        positions[objects++] = position;
     }
 
     /** HotSpot writes objects region by region, classes and parallel segments apart: mostly, not wholly, sorted. */
