@@ -71,7 +71,7 @@ final class HeapExplainer implements LeakDetector.Explainer {
 
         LeakPath path(String webapp, ShortestPath.Found found) {
             List<LeakPath.Link> links = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
+            List<String> keys = new ArrayList<>(List.of(rootKey(found.root())));
             int[] objects = found.objects();
             for (int i = 1; i < objects.length; i++) {
                 long child = heap.ids[objects[i]];
@@ -125,6 +125,13 @@ final class HeapExplainer implements LeakDetector.Explainer {
                 default -> heap.className(heap.classOfInstance(position)) + hex
                         + (id == loader ? " (the web application's class loader)" : "");
             };
+        }
+
+        private String rootKey(int root) {
+            Long thread = heap.threadsBySerial.get(heap.roots.threadSerials[root]);
+            int object = thread == null ? -1 : heap.indexOf(thread);
+            return object < 0 ? "root " + root(root)
+                    : "root thread " + heap.className(heap.classOfInstance(heap.positions[object]));
         }
 
         /** {@code thread "http-nio-8080-exec-1"}: operators know threads by name. */

@@ -9,9 +9,12 @@ import java.util.List;
  * @param root what the JVM treats as always alive, e.g. {@code thread "http-nio-8080-exec-1"}
  * @param links each reference after the root; the last one leads into the web application
  * @param kind the known leak pattern the chain matches, or {@code "unknown"}
- * @param cut the index in {@code links} of the reference whose removal frees the application
+ * @param cut the index in {@code links} of the reference whose removal frees the application; -1 when the root itself
+ *     holds the application's first object (a thread's local variable, a JNI reference)
  */
 public record LeakPath(String webapp, String root, List<Link> links, String kind, int cut) {
+
+    private static final String CUT = "   <== cut this reference";
 
     /** One reference: how it is held ({@code Thread.threadLocals}, {@code [3]}, ...) and what it points to. */
     public record Link(String via, String to) {
@@ -20,11 +23,14 @@ public record LeakPath(String webapp, String root, List<Link> links, String kind
     /** One line per link, the one to cut marked, for logs and the manager page. */
     public String text() {
         StringBuilder text = new StringBuilder("leak kind: ").append(kind).append("\n  GC root: ").append(root);
+        if (cut < 0) {
+            text.append(CUT);
+        }
         for (int i = 0; i < links.size(); i++) {
             Link link = links.get(i);
             text.append("\n  -> ").append(link.via()).append(" = ").append(link.to());
             if (i == cut) {
-                text.append("   <== cut this reference");
+                text.append(CUT);
             }
         }
         return text.toString();

@@ -14,6 +14,8 @@ import java.util.function.IntPredicate;
 final class ShortestPath {
 
     private static final int UNVISITED = Integer.MIN_VALUE;
+    /** HPROF root kinds: thread object, system class, JNI global, monitor, thread block, frames, JNI local, unknown. */
+    private static final int[] ROOT_PREFERENCE = {0x08, 0x05, 0x01, 0x07, 0x06, 0x03, 0x04, 0x02, 0xFF};
 
     /** @param objects object indexes from the root's object to the target; @param root the index in the root list */
     record Found(int root, int[] objects) {
@@ -28,11 +30,15 @@ final class ShortestPath {
         int[] queue = new int[heap.objects];
         int tail = 0;
         HeapIndex.Roots roots = heap.roots;
-        for (int r = 0; r < roots.count; r++) {
-            int object = heap.indexOf(roots.objects[r]);
-            if (object >= 0 && parent[object] == UNVISITED) {
-                parent[object] = -1 - r;
-                queue[tail++] = object;
+        // Among chains of the same length the first seeded wins: a live thread or a class explains more than a
+        // local variable of whatever code happens to run.
+        for (int kind : ROOT_PREFERENCE) {
+            for (int r = 0; r < roots.count; r++) {
+                int object = heap.indexOf(roots.objects[r]);
+                if (roots.kinds[r] == kind && object >= 0 && parent[object] == UNVISITED) {
+                    parent[object] = -1 - r;
+                    queue[tail++] = object;
+                }
             }
         }
         int[] enqueued = {tail};
