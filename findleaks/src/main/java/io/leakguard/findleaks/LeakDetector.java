@@ -41,6 +41,7 @@ public final class LeakDetector implements AutoCloseable {
     private final AtomicLong serials = new AtomicLong();
     private final AtomicLong stopped = new AtomicLong();
     private final AtomicLong collected = new AtomicLong();
+    private final AtomicLong checks = new AtomicLong();
     private final ReentrantLock checking = new ReentrantLock();
     private final ScheduledThreadPoolExecutor watchdog;
     private final Duration watchdogDelay;
@@ -113,7 +114,9 @@ public final class LeakDetector implements AutoCloseable {
             Optional<TrackedLoader> latest = tracked.values().stream()
                     .filter(t -> t.webapp.equals(webapp) && t.listed())
                     .max(Comparator.comparingLong(t -> t.serial));
-            return latest.flatMap(t -> explainer.explain(List.of(t)).get(t.serial));
+            long thisCheck = checks.get();
+            return latest.flatMap(t -> t.pathCheck == thisCheck && t.path != null ? Optional.of(t.path)
+                    : explainer.explain(List.of(t)).get(t.serial));
         } finally {
             checking.unlock();
         }
@@ -143,6 +146,7 @@ public final class LeakDetector implements AutoCloseable {
      * makes it a leak. Loaders proven held before only need the plain collection to see whether they went since.
      */
     private List<LeakedWebapp> check() {
+        long thisCheck = checks.incrementAndGet();
         forgetCollected();
         if (tracked.isEmpty()) {
             lastLeaks = List.of();
@@ -158,6 +162,7 @@ public final class LeakDetector implements AutoCloseable {
                 Map<Long, Optional<LeakPath>> paths = explainer.explain(survivors);
                 for (TrackedLoader survivor : survivors) {
                     survivor.path = paths.get(survivor.serial).orElse(null);
+                    survivor.pathCheck = thisCheck;
                     survivor.unverified = null;
                 }
             } catch (IllegalStateException e) {

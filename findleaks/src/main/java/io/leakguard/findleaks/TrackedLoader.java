@@ -20,6 +20,8 @@ final class TrackedLoader extends PhantomReference<ClassLoader> {
     final int loadedClasses;
     /** What holds the loader, once a heap dump showed a strong chain; later checks only need a plain collection. */
     volatile LeakPath path;
+    /** The check that found {@link #path}, so an explanation right after it needs no second heap dump. */
+    volatile long pathCheck;
     /** Why the last check could not look for a chain; the loader is listed, but not proven strongly held. */
     volatile String unverified;
     volatile boolean warned;
