@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Knows every stopped web application whose class loader is still in memory. Tomcat's "Find leaks" calls
- * {@code System.gc()} once and lists every stopped application whose loader is still reachable: under
- * {@code -XX:+DisableExplicitGC} that lists every application ever stopped, it also lists loaders that are only softly
- * reachable, and it never says why. Here collection is forced with escalation ({@link ForcedGc}), loaders are watched
+ * {@code System.gc()} once and lists every stopped application whose loader is still in memory: under
+ * {@code -XX:+DisableExplicitGC} nothing is collected, so it lists applications a collection would free; it also lists
+ * loaders that are only softly reachable; and it never says why. Here collection is forced with escalation ({@link ForcedGc}), loaders are watched
  * through a reference queue, and each survivor can be explained from a heap dump ({@link HeapExplainer}).
  *
  * <p>A watchdog checks each loader once, a while after its application stopped, and logs one warning if it is still

@@ -46,6 +46,6 @@ final class TrackedLoader extends PhantomReference<ClassLoader> {
 
     LeakedWebapp leak() {
         return new LeakedWebapp(webapp, started, stopped, loadedClasses,
-                path != null ? path.oneLine() : "not verified: " + unverified);
+                path != null ? path.oneLine() : "unknown (not verified: " + unverified + ")");
     }
 }

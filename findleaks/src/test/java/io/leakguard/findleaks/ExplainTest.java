@@ -3,12 +3,18 @@ package io.leakguard.findleaks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.Timer;
 import java.util.TimerTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Leak chains read from a live heap dump, for leak kinds no fixture covers yet. */
@@ -21,6 +27,50 @@ class ExplainTest {
     public static final class Task extends TimerTask {
         @Override
         public void run() {
+        }
+    }
+
+    /** A JDBC driver the "web application" registers and never deregisters. */
+    public static final class Driver implements java.sql.Driver {
+
+        /** DriverManager only lets code that sees the driver's class deregister it: the application's own copy. */
+        public static void deregister(java.sql.Driver driver) throws SQLException {
+            DriverManager.deregisterDriver(driver);
+        }
+
+        @Override
+        public Connection connect(String url, Properties info) {
+            return null;
+        }
+
+        @Override
+        public boolean acceptsURL(String url) {
+            return false;
+        }
+
+        @Override
+        public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+            return new DriverPropertyInfo[0];
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return 1;
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return 0;
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return false;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
         }
     }
 
@@ -73,6 +123,37 @@ class ExplainTest {
                     path.text());
         } finally {
             timer.cancel();
+        }
+    }
+
+    @Test
+    void jdbcDriverLeftInDriverManager() throws Exception {
+        java.sql.Driver[] driver = new java.sql.Driver[1];
+        try {
+            LeakPath path = explain(loader -> {
+                driver[0] = (java.sql.Driver) loader.newInstance(Driver.class);
+                register(driver[0]);
+                driver[0] = null;
+            });
+            assertEquals("JDBC driver in DriverManager's list", path.kind(), path.text());
+            assertTrue(path.oneLine().contains("-> static DriverManager.registeredDrivers -> "), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Driver@"),
+                    path.text());
+        } finally {
+            for (java.sql.Driver registered : DriverManager.drivers().toList()) {
+                if (registered.getClass().getName().equals(Driver.class.getName())) {
+                    registered.getClass().getMethod("deregister", java.sql.Driver.class).invoke(null, registered);
+                }
+            }
+        }
+        assertTrue(DriverManager.drivers().noneMatch(d -> d.getClass().getName().equals(Driver.class.getName())));
+    }
+
+    private static void register(java.sql.Driver driver) {
+        try {
+            DriverManager.registerDriver(driver);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

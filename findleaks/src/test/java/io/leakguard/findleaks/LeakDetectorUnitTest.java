@@ -64,6 +64,24 @@ class LeakDetectorUnitTest {
     }
 
     @Test
+    void survivorIsListedAsUnverifiedWhenTheHeapCannotBeDumped() {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        LeakDetector.Explainer noRoom = loaders -> {
+            throw new IllegalStateException("no heap dump: 10 MB free in /tmp, 300 MB needed");
+        };
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), noRoom, Clock.systemUTC())) {
+            detector.stopped(held, "/unknown", Instant.now());
+
+            List<LeakedWebapp> leaks = detector.findLeaks();
+
+            assertEquals(1, leaks.size());
+            assertEquals("unknown (not verified: no heap dump: 10 MB free in /tmp, 300 MB needed)",
+                    leaks.get(0).heldBy());
+        }
+        assertTrue(held != null);
+    }
+
+    @Test
     void findLeaksAnswersAtOnceWhileAnExplanationRuns() throws Exception {
         ClassLoader held = new URLClassLoader(new URL[0], null);
         CountDownLatch explaining = new CountDownLatch(1);
