@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Knows every stopped web application whose class loader is still in memory. Tomcat's "Find leaks" calls
  * {@code System.gc()} once and lists every stopped application whose loader is still in memory: under
- * {@code -XX:+DisableExplicitGC} nothing is collected, so it lists applications a collection would free; it also lists
- * loaders that are only softly reachable; and it never says why. Here collection is forced with escalation ({@link ForcedGc}), loaders are watched
- * through a reference queue, and each survivor can be explained from a heap dump ({@link HeapExplainer}).
+ * {@code -XX:+DisableExplicitGC} nothing is collected, so it lists applications a collection would free; it also
+ * lists loaders that are only softly reachable; and it never says why. Here collection is forced with escalation
+ * ({@link ForcedGc}), loaders are watched through a reference queue, and a survivor counts as leaked only when a heap
+ * dump shows a strong chain from a GC root to it ({@link HeapExplainer}), which is also its explanation.
  *
  * <p>A watchdog checks each loader once, a while after its application stopped, and logs one warning if it is still
  * there. Thread-safe; one check or explanation runs at a time.
@@ -193,9 +194,10 @@ public final class LeakDetector implements AutoCloseable {
             TrackedLoader loader = tracked.get(serial);
             if (loader != null && loader.listed() && !loader.warned) {
                 loader.warned = true;
-                LOG.warn("leakguard: [{}] still in memory {} s after it stopped: its class loader and {} classes "
-                        + "survived forced garbage collection; held by {}", loader.webapp,
-                        Duration.between(loader.stopped, clock.instant()).toSeconds(), loader.loadedClasses,
+                LOG.warn("leakguard: [{}] still in memory {} s after it stopped: its class loader{} survived forced "
+                        + "garbage collection; held by {}", loader.webapp,
+                        Duration.between(loader.stopped, clock.instant()).toSeconds(),
+                        loader.loadedClasses < 0 ? "" : " and its " + loader.loadedClasses + " classes",
                         loader.leak().heldBy());
             }
         } catch (RuntimeException e) {

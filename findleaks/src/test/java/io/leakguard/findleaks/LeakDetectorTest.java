@@ -76,7 +76,7 @@ class LeakDetectorTest {
             }
             String warning = single(log.warnings("/app"));
             assertTrue(warning.matches("WARNING leakguard: \\[/app] still in memory \\d+ s after it stopped: its class "
-                    + "loader and -?\\d+ classes survived forced garbage collection; held by live thread "
+                    + "loader( and its \\d+ classes)? survived forced garbage collection; held by live thread "
                     + "\"http-nio-127.0.0.1-auto-\\d+-exec-\\d+\" "
                     + "org.apache.tomcat.util.threads.TaskThread@\\p{XDigit}+"
                     + " -> Thread.threadLocals -> .*"
