@@ -33,7 +33,7 @@ class ThreadLocalEntriesTest {
             String warning = single(log.warnings("/app"));
             assertTrue(warning.contains("ThreadLocal leak: ThreadLocal io.leakguard.fixture.threadlocalcustom"
                     + ".CustomThreadLocalServlet$CounterThreadLocal@"), warning);
-            assertTrue(warning.matches(".*; on threads? \\[http-nio-127.0.0.1-auto-1-exec-\\d+].*"
+            assertTrue(warning.matches(".*; on threads? \\[http-nio-127.0.0.1-auto-\\d+-exec-\\d+].*"
                     + "; fixed: entry removed"), warning);
         });
     }
