@@ -48,7 +48,7 @@ public final class LeakDetector implements AutoCloseable {
     private final Duration watchdogDelay;
     private volatile List<LeakedWebapp> lastLeaks = List.of();
 
-    /** @param watchdogDelay how long after a stop its loader is checked and, if still there, reported */
+    /** @param watchdogDelay how long after a stop its loader is checked and, if still there, reported; zero: never */
     public LeakDetector(Duration watchdogDelay) {
         this(watchdogDelay, ForcedGc.standard(), HeapExplainer.standard(), Clock.systemUTC());
     }
@@ -77,7 +77,9 @@ public final class LeakDetector implements AutoCloseable {
         tracked.put(serial, new TrackedLoader(loader, collectedLoaders, serial, webapp, started, clock.instant(),
                 classes));
         stopped.incrementAndGet();
-        watchdog.schedule(() -> watch(serial), watchdogDelay.toMillis(), TimeUnit.MILLISECONDS);
+        if (!watchdogDelay.isZero()) {
+            watchdog.schedule(() -> watch(serial), watchdogDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**

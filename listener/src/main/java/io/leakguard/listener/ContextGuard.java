@@ -17,8 +17,8 @@ import org.apache.catalina.loader.ParallelWebappClassLoader;
 import org.apache.catalina.loader.WebappLoader;
 
 /**
- * Puts leakguard's class loader on every context of the server, those deployed later included, and hands each stop's
- * report to the thread renewal. Listens to the engine and hosts for new children, and to each context for its start
+ * Puts leakguard's class loader on every context of the server, those deployed later included, hands each stop's
+ * report to the thread renewal and each stopped loader to the Find leaks detector. Listens to the engine and hosts for new children, and to each context for its start
  * (when its own context.xml has been read, so a {@code <Loader>} there is known) and its report.
  */
 final class ContextGuard implements ContainerListener, LifecycleListener {
@@ -28,10 +28,12 @@ final class ContextGuard implements ContainerListener, LifecycleListener {
 
     private final ThreadRenewal renewal;
     private final TomcatOverlap overlap;
+    private final LeakWatch leaks;
 
-    ContextGuard(ThreadRenewal renewal, TomcatOverlap overlap) {
+    ContextGuard(ThreadRenewal renewal, TomcatOverlap overlap, LeakWatch leaks) {
         this.renewal = renewal;
         this.overlap = overlap;
+        this.leaks = leaks;
     }
 
     /** Watches this container and everything below it, now and when children are added. */
@@ -62,9 +64,20 @@ final class ContextGuard implements ContainerListener, LifecycleListener {
 
     @Override
     public void lifecycleEvent(LifecycleEvent event) {
-        if (Lifecycle.BEFORE_START_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Context context
-                && guard(context)) {
-            overlap.switchOffTomcatsDuplicates(context);
+        if (!(event.getLifecycle() instanceof Context context)) {
+            return;
+        }
+        switch (event.getType()) {
+            case Lifecycle.BEFORE_START_EVENT -> {
+                if (guard(context)) {
+                    overlap.switchOffTomcatsDuplicates(context);
+                }
+            }
+            case Lifecycle.BEFORE_STOP_EVENT -> leaks.stopping(context);
+            case Lifecycle.AFTER_STOP_EVENT -> leaks.stopped(context);
+            default -> {
+                // other lifecycle events say nothing about leaks
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.catalina.Service;
 public class LeakPreventionListener implements LifecycleListener {
 
     private final ListenerSettings settings = new ListenerSettings();
+    private LeakWatch leaks;
 
     /**
      * Takes every attribute of the {@code <Listener>} element: Tomcat's digester calls this for each name that has no
@@ -33,6 +34,8 @@ public class LeakPreventionListener implements LifecycleListener {
         } else if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
             // Catalina goes on to start a server whose init failed, so a wrong attribute must fail the start too.
             settings.verify();
+        } else if (Lifecycle.AFTER_DESTROY_EVENT.equals(event.getType()) && leaks != null) {
+            leaks.close();
         }
     }
 
@@ -41,9 +44,10 @@ public class LeakPreventionListener implements LifecycleListener {
         announce();
         LeakGuardClassLoader.setPolicy(settings.policy());
         JreOffenders.preload(settings::jreOffenderEnabled);
+        leaks = new LeakWatch(settings.watchdogDelay());
         ContextGuard guard = new ContextGuard(
                 new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis()),
-                new TomcatOverlap(settings));
+                new TomcatOverlap(settings), leaks);
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
                 guard.watch(service.getContainer());

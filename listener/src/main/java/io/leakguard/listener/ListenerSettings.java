@@ -1,6 +1,7 @@
 package io.leakguard.listener;
 
 import io.leakguard.cleanup.Policy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,11 +22,13 @@ final class ListenerSettings {
     static final String RENEWAL_DELAY = "renewalDelayMillis";
     static final String JRE_OFFENDERS = "jreOffenders";
     static final String JRE_OFFENDER_PREFIX = "jreOffender.";
+    static final String WATCHDOG = "findLeaksWatchdogSeconds";
 
     private Policy policy = Policy.defaults();
     private Renewal renewal = Renewal.LEAKS;
     private long renewalDelayMillis = 100;
     private boolean jreOffenders = true;
+    private long watchdogSeconds = 60;
     private final Map<String, Boolean> jreOffenderChoices = new HashMap<>();
     private final Set<String> engineChecksOff = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
@@ -43,6 +46,7 @@ final class ListenerSettings {
             case RENEWAL -> renewal = Renewal.parse(value);
             case RENEWAL_DELAY -> renewalDelayMillis = wholeNumber(name, value);
             case JRE_OFFENDERS -> jreOffenders = onOff(name, value);
+            case WATCHDOG -> watchdogSeconds = wholeNumber(name, value);
             default -> {
                 if (name.startsWith(JRE_OFFENDER_PREFIX)) {
                     jreOffender(name, value);
@@ -97,6 +101,11 @@ final class ListenerSettings {
     }
 
     /** An entry runs when the catalogue is on and its own attribute, or else the catalogue's default, says so. */
+    /** How long after a stop the Find leaks watchdog checks that application's loader once; zero: never. */
+    Duration watchdogDelay() {
+        return Duration.ofSeconds(watchdogSeconds);
+    }
+
     boolean jreOffenderEnabled(String id) {
         return jreOffenders && jreOffenderChoices.getOrDefault(id, JreOffenders.catalogue().stream()
                 .anyMatch(offender -> offender.id().equals(id) && offender.defaultOn()));
@@ -107,6 +116,7 @@ final class ListenerSettings {
         names.add(RENEWAL);
         names.add(RENEWAL_DELAY);
         names.add(JRE_OFFENDERS);
+        names.add(WATCHDOG);
         names.add(JRE_OFFENDER_PREFIX + "<id>");
         return names;
     }
