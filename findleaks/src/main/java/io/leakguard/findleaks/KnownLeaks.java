@@ -1,0 +1,50 @@
+package io.leakguard.findleaks;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The leak patterns a reference chain is recognised by, as data: a name and a test on the chain's keys. The first key
+ * names the root ({@code root thread java.util.TimerThread} for a thread's object or stack, {@code root system class},
+ * ...), each further one a link: {@code field java.lang.Thread.threadLocals},
+ * {@code static java.sql.DriverManager.registeredDrivers}, {@code element}, ... First match wins, so the more telling
+ * patterns come first: a ThreadLocal value reached from a static field's thread is a ThreadLocal leak, not a static
+ * field leak.
+ */
+final class KnownLeaks {
+
+    record Pattern(String kind, Predicate<List<String>> matches) {
+    }
+
+    static final List<Pattern> ALL = List.of(
+            new Pattern("thread context class loader (Thread.contextClassLoader)",
+                    keys -> keys.contains("field java.lang.Thread.contextClassLoader")),
+            // Before JDK 24 a thread keeps the protection domains of the code that created it, loaders included.
+            new Pattern("thread's inherited access control context (Thread.inheritedAccessControlContext)",
+                    keys -> keys.contains("field java.lang.Thread.inheritedAccessControlContext")),
+            new Pattern("ThreadLocal (Thread.threadLocals)",
+                    keys -> keys.contains("field java.lang.Thread.threadLocals")
+                            || keys.contains("field java.lang.Thread.inheritableThreadLocals")),
+            new Pattern("Timer task", keys -> keys.contains("root thread java.util.TimerThread")
+                    || keys.stream().anyMatch(k -> k.startsWith("field java.util.TimerThread.")
+                    || k.startsWith("field java.util.TaskQueue."))),
+            new Pattern("JDBC driver in DriverManager's list",
+                    keys -> keys.contains("static java.sql.DriverManager.registeredDrivers")),
+            new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
+            new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")
+                    || keys.contains("field java.lang.Thread$FieldHolder.task")),
+            new Pattern("static field", keys -> keys.stream().anyMatch(k -> k.startsWith("static "))));
+
+    private KnownLeaks() {
+    }
+
+    static String kindOf(List<String> keys) {
+        return ALL.stream().filter(p -> p.matches().test(keys)).map(Pattern::kind).findFirst().orElse("unknown");
+    }
+
+    /** A static field of a JDK class: a registry the JVM keeps for the life of the process. */
+    private static boolean jdkStatic(String key) {
+        return key.startsWith("static java.") || key.startsWith("static javax.") || key.startsWith("static sun.")
+                || key.startsWith("static jdk.") || key.startsWith("static com.sun.");
+    }
+}

@@ -1,0 +1,181 @@
+package io.leakguard.findleaks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** Leak chains read from a live heap dump, for leak kinds no fixture covers yet. */
+class ExplainTest {
+
+    /** Held from a static field, as a server library's registry would hold it. */
+    static Object held;
+
+    /** What the "web application" schedules on a server-wide Timer. */
+    public static final class Task extends TimerTask {
+        @Override
+        public void run() {
+        }
+    }
+
+    /** A JDBC driver the "web application" registers and never deregisters. */
+    public static final class Driver implements java.sql.Driver {
+
+        /** DriverManager only lets code that sees the driver's class deregister it: the application's own copy. */
+        public static void deregister(java.sql.Driver driver) throws SQLException {
+            DriverManager.deregisterDriver(driver);
+        }
+
+        @Override
+        public Connection connect(String url, Properties info) {
+            return null;
+        }
+
+        @Override
+        public boolean acceptsURL(String url) {
+            return false;
+        }
+
+        @Override
+        public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+            return new DriverPropertyInfo[0];
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return 1;
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return 0;
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return false;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+    }
+
+    /** Any class of the "web application". */
+    public static final class Value {
+    }
+
+    @Test
+    void contextClassLoaderOfAThreadThatOutlivesTheApplication() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread thread = new Thread(() -> await(done), "left-behind");
+        try {
+            LeakPath path = explain(loader -> {
+                thread.setContextClassLoader(loader);
+                thread.start();
+            });
+            assertEquals("thread context class loader (Thread.contextClassLoader)", path.kind(), path.text());
+            assertTrue(path.root().startsWith("live thread \"left-behind\""), path.text());
+            assertTrue(path.text().endsWith("-> Thread.contextClassLoader = io.leakguard.findleaks.DefiningLoader@"
+                    + path.links().get(path.cut()).to().split("@")[1] + "   <== cut this reference"), path.text());
+        } finally {
+            done.countDown();
+            thread.join();
+        }
+    }
+
+    @Test
+    void staticFieldOfAServerClass() {
+        try {
+            LeakPath path = explain(loader -> held = loader.newInstance(Value.class));
+            assertEquals("static field", path.kind(), path.text());
+            assertTrue(path.oneLine().endsWith("-> static ExplainTest.held (static field)"), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Value@"));
+        } finally {
+            held = null;
+        }
+    }
+
+    @Test
+    void taskOnASharedTimer() {
+        Timer timer = new Timer("shared-timer", true);
+        try {
+            LeakPath path = explain(loader -> timer.schedule((TimerTask) loader.newInstance(Task.class),
+                    Duration.ofHours(1).toMillis()));
+            assertEquals("Timer task", path.kind(), path.text());
+            // The timer thread waits with the next task in a local variable: the shortest chain is that one.
+            assertTrue(path.root().startsWith("local variable in thread \"shared-timer\" holding "
+                    + "io.leakguard.findleaks.ExplainTest$Task@"), path.text());
+            assertTrue(path.text().contains("$Task@") && path.text().endsWith("   <== cut this reference"),
+                    path.text());
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    @Test
+    void jdbcDriverLeftInDriverManager() throws Exception {
+        java.sql.Driver[] driver = new java.sql.Driver[1];
+        try {
+            LeakPath path = explain(loader -> {
+                driver[0] = (java.sql.Driver) loader.newInstance(Driver.class);
+                register(driver[0]);
+                driver[0] = null;
+            });
+            assertEquals("JDBC driver in DriverManager's list", path.kind(), path.text());
+            assertTrue(path.oneLine().contains("-> static DriverManager.registeredDrivers -> "), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Driver@"),
+                    path.text());
+        } finally {
+            for (java.sql.Driver registered : DriverManager.drivers().toList()) {
+                if (registered.getClass().getName().equals(Driver.class.getName())) {
+                    registered.getClass().getMethod("deregister", java.sql.Driver.class).invoke(null, registered);
+                }
+            }
+        }
+        assertTrue(DriverManager.drivers().noneMatch(d -> d.getClass().getName().equals(Driver.class.getName())));
+    }
+
+    private static void register(java.sql.Driver driver) {
+        try {
+            DriverManager.registerDriver(driver);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Leaks a new "application" loader the way {@code leak} does; no frame of the test holds the loader after it. */
+    private static LeakPath explain(Consumer<DefiningLoader> leak) {
+        try (LeakDetector detector = new LeakDetector(Duration.ofDays(1))) {
+            stopLeaking(detector, leak);
+            return detector.explain("/app").orElseThrow(() -> new AssertionError("no chain found"));
+        }
+    }
+
+    private static void stopLeaking(LeakDetector detector, Consumer<DefiningLoader> leak) {
+        DefiningLoader loader = new DefiningLoader();
+        leak.accept(loader);
+        detector.stopped(loader, "/app", Instant.now());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

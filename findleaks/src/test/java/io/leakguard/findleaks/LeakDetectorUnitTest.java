@@ -1,0 +1,116 @@
+package io.leakguard.findleaks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.SoftReference;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The detector's bookkeeping with plain class loaders standing in for web applications. */
+class LeakDetectorUnitTest {
+
+    private static final Duration NO_WATCHDOG = Duration.ofDays(1);
+
+    @Test
+    void trackingDoesNotKeepTheLoaderAlive() {
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            detector.stopped(new URLClassLoader(new URL[0], null), "/gone##1", Instant.now());
+
+            assertEquals(List.of(), detector.findLeaks());
+            assertEquals(1, detector.collectedCount());
+        }
+    }
+
+    @Test
+    void softlyReachableLoaderIsNotALeak() {
+        SoftReference<ClassLoader> cache = new SoftReference<>(new URLClassLoader(new URL[0], null));
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            detector.stopped(cache.get(), "/cached", Instant.now());
+
+            assertEquals(List.of(), detector.findLeaks());
+            assertTrue(detector.explain("/cached").isEmpty());
+            assertEquals(0, detector.collectedCount(), "the soft reference was cleared: the test proves nothing");
+        }
+        assertTrue(cache.get() != null);
+    }
+
+    @Test
+    void stronglyHeldLoaderIsListedWithItsVersion() {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            Instant started = Instant.now();
+            detector.stopped(held, "/shop##2", started);
+
+            List<LeakedWebapp> leaks = detector.findLeaks();
+
+            assertEquals(1, leaks.size());
+            assertEquals("/shop##2", leaks.get(0).webapp());
+            assertTrue(leaks.get(0).heldBy().startsWith("local variable in thread \"main\""), leaks.get(0).heldBy());
+        }
+        assertTrue(held != null);
+    }
+
+    @Test
+    void survivorIsListedAsUnverifiedWhenTheHeapCannotBeDumped() {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        LeakDetector.Explainer noRoom = loaders -> {
+            throw new IllegalStateException("no heap dump: 10 MB free in /tmp, 300 MB needed");
+        };
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), noRoom, Clock.systemUTC())) {
+            detector.stopped(held, "/unknown", Instant.now());
+
+            List<LeakedWebapp> leaks = detector.findLeaks();
+
+            assertEquals(1, leaks.size());
+            assertEquals("unknown (not verified: no heap dump: 10 MB free in /tmp, 300 MB needed)",
+                    leaks.get(0).heldBy());
+        }
+        assertTrue(held != null);
+    }
+
+    @Test
+    void findLeaksAnswersAtOnceWhileAnExplanationRuns() throws Exception {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        CountDownLatch explaining = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LeakDetector.Explainer slow = loaders -> {
+            explaining.countDown();
+            await(release);
+            return Map.of(loaders.get(0).serial, Optional.empty());
+        };
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), slow, Clock.systemUTC())) {
+            detector.stopped(held, "/busy", Instant.now());
+            List<LeakedWebapp> before = detector.lastLeaks();
+            CompletableFuture<List<LeakedWebapp>> running = CompletableFuture.supplyAsync(detector::findLeaks);
+            assertTrue(explaining.await(30, TimeUnit.SECONDS));
+
+            assertSame(before, detector.findLeaks());
+            assertThrows(IllegalStateException.class, () -> detector.explain("/busy"));
+
+            release.countDown();
+            running.get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(held != null);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
