@@ -1,0 +1,109 @@
+package io.leakguard.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Keeps Tomcat's and leakguard's logging off the console and collects their warnings instead, for the report: the
+ * console is for progress lines, and Tomcat explains a failed start in pages of stack traces. Restores the logging
+ * as it was on close, since tests run the command in their own JVM.
+ */
+final class QuietLogs extends Handler implements AutoCloseable {
+
+    private static final String[] QUIETED = {"org.apache", "io.leakguard"};
+
+    private final Logger root = Logger.getLogger("");
+    private final Map<Handler, Level> consoleLevels = new HashMap<>();
+    private final Map<String, Level> loggerLevels = new HashMap<>();
+    /** Held so that JUL, which keeps loggers weakly, does not forget the levels set here. */
+    private final List<Logger> quieted = new ArrayList<>();
+    private final List<Line> records = new ArrayList<>();
+
+    /**
+     * A record turned into text at once: a record's parameters and exception may be the web application's objects,
+     * and holding them would keep the very class loader the report judges.
+     */
+    private record Line(String logger, Level level, String message, String rootCause) {
+    }
+
+    private QuietLogs() {
+        setLevel(Level.WARNING);
+        setFormatter(new SimpleFormatter());
+    }
+
+    static QuietLogs start() {
+        QuietLogs logs = new QuietLogs();
+        for (Handler handler : logs.root.getHandlers()) {
+            logs.consoleLevels.put(handler, handler.getLevel());
+            handler.setLevel(Level.OFF);
+        }
+        for (String name : QUIETED) {
+            Logger logger = Logger.getLogger(name);
+            logs.quieted.add(logger);
+            logs.loggerLevels.put(name, logger.getLevel());
+            logger.setLevel(Level.WARNING);
+        }
+        logs.root.addHandler(logs);
+        return logs;
+    }
+
+    /** How many records so far: the start of a phase, for {@link #since(int)}. */
+    synchronized int mark() {
+        return records.size();
+    }
+
+    private synchronized List<Line> since(int mark) {
+        return List.copyOf(records.subList(mark, records.size()));
+    }
+
+    /** leakguard's own warnings since the mark, as logged. */
+    List<String> leakguardWarnings(int mark) {
+        return since(mark).stream().filter(r -> r.logger().startsWith("io.leakguard")).map(Line::message).toList();
+    }
+
+    /** Tomcat's explanation of what went wrong since the mark, on one line; null when it said nothing. */
+    String tomcatReason(int mark) {
+        List<Line> severe = since(mark).stream().filter(r -> r.level().intValue() >= Level.SEVERE.intValue())
+                .toList();
+        return severe.stream().filter(r -> r.rootCause() != null).findFirst()
+                .or(() -> severe.stream().findFirst())
+                .map(r -> r.rootCause() == null ? r.message() : r.message() + ": " + r.rootCause()).orElse(null);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+        if (isLoggable(record)) {
+            records.add(new Line(String.valueOf(record.getLoggerName()), record.getLevel(),
+                    getFormatter().formatMessage(record), rootCause(record.getThrown())));
+        }
+    }
+
+    private static String rootCause(Throwable thrown) {
+        Throwable cause = thrown;
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == null ? null : cause.getClass().getName() + ": " + cause.getMessage();
+    }
+
+    @Override
+    public void flush() {
+        // Nothing is buffered.
+    }
+
+    @Override
+    public void close() {
+        root.removeHandler(this);
+        consoleLevels.forEach(Handler::setLevel);
+        for (Logger logger : quieted) {
+            logger.setLevel(loggerLevels.get(logger.getName()));
+        }
+    }
+}
