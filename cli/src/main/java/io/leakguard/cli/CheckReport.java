@@ -25,7 +25,7 @@ record CheckReport(String war, String context, boolean withLeakGuard, Footprint 
                     : "NOT collected (leaked)"));
             for (CycleResult.Answer answer : cycle.answers()) {
                 out.println("  GET " + answer.path() + " -> " + answer.status() + (answer.failed()
-                        ? "   (the leak it should trigger may not have happened)" : ""));
+                        ? "   (failed: what this request should run may not have run)" : ""));
             }
             if (withLeakGuard) {
                 out.println("  leakguard: " + (cycle.findings().isEmpty() ? "nothing to clean"

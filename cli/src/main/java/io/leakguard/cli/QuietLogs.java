@@ -72,7 +72,8 @@ final class QuietLogs extends Handler implements AutoCloseable {
     String tomcatReason(int mark) {
         List<Line> severe = since(mark).stream().filter(r -> r.level().intValue() >= Level.SEVERE.intValue())
                 .toList();
-        return severe.stream().filter(r -> r.rootCause() != null).findFirst()
+        // Tomcat logs a failure where it happens and again where it is caught, with more context: take the last.
+        return severe.stream().filter(r -> r.rootCause() != null).reduce((first, last) -> last)
                 .or(() -> severe.stream().findFirst())
                 .map(r -> r.rootCause() == null ? r.message() : r.message() + ": " + r.rootCause()).orElse(null);
     }

@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
@@ -92,6 +95,11 @@ final class TrialServer implements AutoCloseable {
         // The server's class path is this jar: scanning it for web fragments only slows every deploy.
         scanner.setScanClassPath(false);
         context.setJarScanner(scanner);
+        context.addLifecycleListener(event -> {
+            if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
+                serveStaticFiles(context);
+            }
+        });
         ContextConfig config = new ContextConfig();
         config.setDefaultWebXml(tomcat.noDefaultWebXmlPath());
         context.addLifecycleListener(config);
@@ -113,6 +121,20 @@ final class TrialServer implements AutoCloseable {
                     + (reason == null ? "Tomcat gave no reason (state " + context.getState() + ")" : reason));
         }
         return deployment;
+    }
+
+    /**
+     * What Tomcat's conf/web.xml gives every application, less JSP: this jar carries no JSP compiler, so a JSP page
+     * answers 404 here.
+     */
+    private static void serveStaticFiles(Context context) {
+        Wrapper files = Tomcat.addServlet(context, "default", DefaultServlet.class.getName());
+        files.setLoadOnStartup(1);
+        files.setOverridable(true);
+        context.addServletMappingDecoded("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+        context.addWelcomeFile("index.html");
+        context.addWelcomeFile("index.htm");
     }
 
     /** GETs a path of the server and returns the status; the body is read so the connection is reused. */
