@@ -1,9 +1,7 @@
 package io.leakguard.findleaks;
 
-import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,10 +63,6 @@ final class HeapIndex {
         });
         index.sortObjects();
         return index;
-    }
-
-    static HeapIndex read(Path path) throws IOException {
-        return read(new HprofFile(path));
     }
 
     /** The index of the object with that id, or -1 for null, primitive arrays and ids not in the dump. */

@@ -26,15 +26,8 @@ import shark.OnAnalysisProgressListener;
 /**
  * Times the leak explanation on a server-sized heap: fills the heap with {@code liveMB} of small linked objects (what a
  * busy server holds), leaks a class loader through a ThreadLocal, dumps the heap and explains the leak in process, with
- * either analyser, while the live objects stay live. Run each analyser in its own JVM so their peaks do not mix:
- *
- * <pre>
- * mvn -B -q -pl findleaks test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
- * for analyser in own shark; do
- *   java -Xmx512m -cp findleaks/target/test-classes:findleaks/target/classes:$(cat findleaks/target/bench.cp) \
- *       io.leakguard.findleaks.HprofBenchmark $analyser 300
- * done
- * </pre>
+ * either analyser, while the live objects stay live. {@code findleaks/bench/compare.sh} runs each analyser in its own
+ * 512 MB JVM, so their peaks do not mix, and prints the lines side by side.
  */
 public final class HprofBenchmark {
 
@@ -93,12 +86,17 @@ public final class HprofBenchmark {
             ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
-            String path = analyser.equals("shark") ? shark(dump) : own(dump, tracked);
+            String path;
+            try {
+                path = analyser.equals("shark") ? shark(dump) : own(dump, tracked);
+            } catch (OutOfMemoryError e) {
+                path = "FAILED: " + e;
+            }
             long millis = (System.nanoTime() - start) / 1_000_000;
             long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
             peak.end();
             System.out.printf("%-5s live=%d MB dump=%d MB (%d ms) analysis=%d ms allocated=%d MB "
-                    + "peak heap above live=%d MB%n  %s%n", analyser, usedBefore >> 20, Files.size(dump) >> 20,
+                    + "peak heap above live=%d MB: %s%n", analyser, usedBefore >> 20, Files.size(dump) >> 20,
                     dumpMillis, millis, allocated >> 20, (peak.max() - usedBefore) >> 20, path);
         } finally {
             Files.deleteIfExists(dump);
@@ -147,7 +145,8 @@ public final class HprofBenchmark {
                 return "failed: " + analysis;
             }
             Iterator<shark.Leak> leaks = success.getAllLeaks().iterator();
-            return leaks.hasNext() ? leaks.next().getLeakTraces().get(0).toSimplePathString() : "no path";
+            return leaks.hasNext() ? leaks.next().getLeakTraces().get(0).toSimplePathString().replace('\n', ' ')
+                    : "no path";
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
 
-/** Find leaks on a real Tomcat with its stock class loader, so the fixtures' leaks are left in place. */
+/** Find leaks on a real Tomcat, mostly with its stock class loader, so the fixtures' leaks are left in place. */
 class LeakDetectorTest {
 
     private static final Duration NO_WATCHDOG = Duration.ofDays(1);
@@ -24,7 +24,8 @@ class LeakDetectorTest {
     void threadLocalLeakIsListedAndExplained() {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
             Instant started = Instant.now();
-            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "threadlocal-value", detector, started);
+            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "threadlocal-value", false, detector,
+                    started);
 
             List<LeakedWebapp> leaks = detector.findLeaks();
 
@@ -55,7 +56,7 @@ class LeakDetectorTest {
     @Test
     void cleanWebappIsCollectedAndNeverListed() {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
-            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "clean", detector, Instant.now());
+            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "clean", false, detector, Instant.now());
 
             assertEquals(List.of(), detector.findLeaks());
             assertEquals(List.of(1L, 1L, 0), List.of(detector.stoppedCount(), detector.collectedCount(),
@@ -66,10 +67,22 @@ class LeakDetectorTest {
     }
 
     @Test
+    void leakFixedByLeakGuardIsCollectedAndNotListed() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "threadlocal-value", true, detector,
+                    Instant.now());
+
+            assertEquals(List.of(), detector.findLeaks());
+            assertEquals(1, detector.collectedCount());
+            assertTrue(loader.refersTo(null));
+        }
+    }
+
+    @Test
     void watchdogWarnsOnceWithTheChain() throws InterruptedException {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start();
                 LeakDetector detector = new LeakDetector(Duration.ofMillis(200))) {
-            deployUseUndeploy(tomcat, "threadlocal-value", detector, Instant.now());
+            deployUseUndeploy(tomcat, "threadlocal-value", false, detector, Instant.now());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (log.warnings("/app").isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -89,8 +102,8 @@ class LeakDetectorTest {
      * only held in this frame, so nothing of the test keeps it alive afterwards.
      */
     private static WeakReference<ClassLoader> deployUseUndeploy(EmbeddedTomcat tomcat, String fixture,
-            LeakDetector detector, Instant started) {
-        Context context = tomcat.deploy(fixture, "/app", false);
+            boolean withLeakGuard, LeakDetector detector, Instant started) {
+        Context context = tomcat.deploy(fixture, "/app", withLeakGuard);
         for (int i = 0; i < 4; i++) {
             tomcat.get("/app/leak");
         }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The detector's bookkeeping with plain class loaders standing in for web applications. */
@@ -32,6 +33,34 @@ class LeakDetectorUnitTest {
             assertEquals(List.of(), detector.findLeaks());
             assertEquals(1, detector.collectedCount());
         }
+    }
+
+    /** An application object with a finalizer keeps its loader alive until the finalizer thread has run it. */
+    public static final class Finalizable {
+        /** HotSpot does not register objects whose finalize() is empty, so this one does something. */
+        static final AtomicInteger FINALIZED = new AtomicInteger();
+
+        @Override
+        @SuppressWarnings({"deprecation", "removal"})
+        protected void finalize() {
+            FINALIZED.incrementAndGet();
+        }
+    }
+
+    @Test
+    void loaderWaitingForAFinalizerIsCollectedByEscalation() {
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            stopWithFinalizableObject(detector);
+
+            assertEquals(List.of(), detector.findLeaks());
+            assertEquals(1, detector.collectedCount(), "only the finalization step can have freed it");
+        }
+    }
+
+    private static void stopWithFinalizableObject(LeakDetector detector) {
+        DefiningLoader loader = new DefiningLoader();
+        loader.newInstance(Finalizable.class);
+        detector.stopped(loader, "/finalizing", Instant.now());
     }
 
     @Test
