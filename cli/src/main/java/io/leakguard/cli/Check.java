@@ -72,15 +72,11 @@ final class Check {
                     answers.add(new CycleResult.Answer(path, server.get(path)));
                 }
                 TrialServer.Stopped stop = server.undeploy(deployment);
-                ClassLoader loader = stop.loader().get();
-                if (loader != null) {
-                    detector.stopped(loader, label(n), deployment.started);
-                }
-                loader = null;
+                track(detector, stop, n, deployment);
                 stopped.add(stop);
                 List<Finding> findings = stop.report() == null ? List.of() : stop.report().findings();
                 ForcedGc.standard().collect();
-                cycles.add(new CycleResult(n, answers, findings, notFindings(logs.leakguardWarnings(mark), findings),
+                cycles.add(new CycleResult(n, answers, findings, notFindings(logs.leakWarnings(mark), findings),
                         Footprint.now(), false, null));
             }
             progress("forcing garbage collection");
@@ -93,6 +89,14 @@ final class Check {
             }
             return new CheckReport(options.war().toString(), context, options.withLeakGuard(), baseline, judged,
                     Footprint.now());
+        }
+    }
+
+    /** In a method of its own so that no local variable of the long-running loop keeps the loader reachable. */
+    private void track(LeakDetector detector, TrialServer.Stopped stop, int cycle, TrialServer.Deployment deployment) {
+        ClassLoader loader = stop.loader().get();
+        if (loader != null) {
+            detector.stopped(loader, label(cycle), deployment.started);
         }
     }
 
@@ -112,7 +116,7 @@ final class Check {
         return context + " (cycle " + cycle + ")";
     }
 
-    /** Every finding is logged as a warning too; the rest are what the report adds. */
+    /** Every finding is logged as a warning too; the other warnings are what the report adds to the findings. */
     private static List<String> notFindings(List<String> warnings, List<Finding> findings) {
         List<String> messages = findings.stream().map(Finding::message).toList();
         return warnings.stream().filter(w -> !messages.contains(w)).toList();

@@ -30,17 +30,19 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> arguments = Arrays.asList(args);
         try {
+            if (arguments.contains("--help") || arguments.contains("-h")) {
+                out.println(USAGE);
+                return NOTHING_LEAKED;
+            }
             if (arguments.isEmpty() || arguments.equals(List.of("demo"))) {
                 return new Demo(out, err).run();
             }
             if (arguments.get(0).equals("check")) {
                 return Check.run(CheckOptions.parse(arguments.subList(1, arguments.size())), out, err);
             }
-            if (arguments.contains("--help") || arguments.contains("-h")) {
-                out.println(USAGE);
-                return NOTHING_LEAKED;
-            }
-            throw new BadInput("unknown command [" + arguments.get(0) + "]\n" + USAGE);
+            String first = arguments.get(0);
+            throw new BadInput("unknown command [" + first + "]" + (first.endsWith(".war")
+                    ? "; to check a WAR: leakguard check " + first : "") + "\n" + USAGE);
         } catch (BadInput e) {
             err.println("leakguard: " + e.getMessage());
             return BAD_INPUT;

@@ -17,6 +17,8 @@ import java.util.logging.SimpleFormatter;
  */
 final class QuietLogs extends Handler implements AutoCloseable {
 
+    private static final String TOMCAT_LEAK_DETECTION = "org.apache.catalina.loader";
+    private static final String STACK_FOLLOWS = "Stack trace of thread:";
     private static final String[] QUIETED = {"org.apache", "io.leakguard"};
 
     private final Logger root = Logger.getLogger("");
@@ -63,9 +65,20 @@ final class QuietLogs extends Handler implements AutoCloseable {
         return List.copyOf(records.subList(mark, records.size()));
     }
 
-    /** leakguard's own warnings since the mark, as logged. */
-    List<String> leakguardWarnings(int mark) {
-        return since(mark).stream().filter(r -> r.logger().startsWith("io.leakguard")).map(Line::message).toList();
+    /**
+     * leakguard's warnings since the mark, as logged, and those of Tomcat's own leak detection in the web application
+     * class loader (what stock Tomcat says about a leak), marked as Tomcat's.
+     */
+    List<String> leakWarnings(int mark) {
+        return since(mark).stream().filter(r -> r.logger().startsWith("io.leakguard")
+                || r.logger().startsWith(TOMCAT_LEAK_DETECTION)).map(r -> r.logger().startsWith("io.leakguard")
+                        ? r.message() : "Tomcat: " + firstLine(r.message())).toList();
+    }
+
+    /** Tomcat follows a leaked thread's warning with its stack, which the reference path says better. */
+    private static String firstLine(String message) {
+        String line = message.lines().findFirst().orElse("").strip();
+        return line.endsWith(STACK_FOLLOWS) ? line.substring(0, line.length() - STACK_FOLLOWS.length()).strip() : line;
     }
 
     /** Tomcat's explanation of what went wrong since the mark, on one line; null when it said nothing. */

@@ -27,6 +27,7 @@ class BadInputTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "frobnicate|unknown command [frobnicate]",
+        "shop.war|unknown command [shop.war]; to check a WAR: leakguard check shop.war",
         "check|check needs a WAR file",
         "check a.war --cycles 0|--cycles [0] must be a whole number from 1 to 100",
         "check a.war --cycles many|--cycles [many] must be a whole number from 1 to 100",

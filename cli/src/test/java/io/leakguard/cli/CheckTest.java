@@ -39,6 +39,17 @@ class CheckTest {
     }
 
     @Test
+    void stockTomcatsOwnLeakWarningIsInTheReportOnOneLine() {
+        Run run = Run.of("check", Wars.fixture(dir, "thread-spawned").toString(), "--request", "/leak",
+                "--cycles", "1", "--without-leakguard");
+        assertEquals(1, run.code(), run.all());
+        assertTrue(run.out().contains("\n    warning: Tomcat: The web application [thread-spawned] appears to have "
+                + "started a thread named [spawned-waiter] but has failed to stop it. This is very likely to create a "
+                + "memory leak.\n  held by:\n"), run.all());
+        assertTrue(run.out().contains("GC root: live thread \"spawned-waiter\""), run.all());
+    }
+
+    @Test
     void sameLeakWithLeakGuardIsFixedAndCollected() {
         Run run = Run.of("check", Wars.fixture(dir, "threadlocal-custom").toString(), "--request", "/leak",
                 "--cycles", "2");
