@@ -84,8 +84,7 @@ final class Check {
             List<CycleResult> judged = new ArrayList<>();
             for (CycleResult cycle : cycles) {
                 boolean collected = stopped.get(cycle.number() - 1).collected();
-                judged.add(new CycleResult(cycle.number(), cycle.answers(), cycle.findings(), cycle.warnings(),
-                        cycle.after(), collected, collected ? null : explain(detector, cycle.number())));
+                judged.add(cycle.judged(collected, collected ? null : explain(detector, cycle.number())));
             }
             return new CheckReport(options.war().toString(), context, options.withLeakGuard(), baseline, judged,
                     Footprint.now());

@@ -26,6 +26,11 @@ record CycleResult(int number, List<Answer> answers, List<Finding> findings, Lis
         }
     }
 
+    /** Loaders are judged together once every cycle is done, so that a later cycle's renewals count too. */
+    CycleResult judged(boolean isCollected, String whatHoldsIt) {
+        return new CycleResult(number, answers, findings, warnings, after, isCollected, whatHoldsIt);
+    }
+
     static String outcome(Finding finding) {
         return finding.outcome().name().toLowerCase(Locale.ROOT);
     }
