@@ -1,5 +1,6 @@
 package io.leakguard.cli;
 
+import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.Finding;
 import io.leakguard.cleanup.Outcome;
 import java.io.IOException;
@@ -125,6 +126,11 @@ final class Demo {
         out.println();
         out.println(FIXTURES.size() + " web applications: " + leakedWithout + " leaked on stock Tomcat, "
                 + leakedWith + " with leakguard. Check your own: leakguard check app.war --request /path");
+        String checksOff = CleanupEngine.standard().unavailableMessage();
+        if (checksOff != null) {
+            // Run as plain java -jar, most checks are off and the table says little about leakguard.
+            out.println(checksOff + "; ./leakguard passes these flags");
+        }
     }
 
     private static String line(String[] cells, int[] widths) {
