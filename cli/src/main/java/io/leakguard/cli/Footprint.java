@@ -2,6 +2,7 @@ package io.leakguard.cli;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
+import java.util.Locale;
 
 /**
  * What the JVM holds for classes at one moment: the count of loaded classes and the metaspace in use. A leaked
@@ -34,8 +35,10 @@ record Footprint(long loadedClasses, long metaspaceBytes) {
         return text;
     }
 
+    /** In kilobytes below a megabyte, where one small application's classes show. */
     private static String megabytes(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+        return bytes < 1024 * 1024 ? bytes / 1024 + " KB"
+                : String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
     String json() {
