@@ -39,7 +39,11 @@ public final class LeakDetector implements AutoCloseable {
     private final Clock clock;
     private final ReferenceQueue<ClassLoader> collectedLoaders = new ReferenceQueue<>();
     private final Map<Long, TrackedLoader> tracked = new ConcurrentHashMap<>();
-    private final AtomicLong serials = new AtomicLong();
+    /**
+     * Unique in the JVM, not per detector: a heap dump finds a loader by its tracker's serial, and the listener's
+     * detector and another (the command line's, a test's) may watch loaders in the same JVM.
+     */
+    private static final AtomicLong SERIALS = new AtomicLong();
     private final AtomicLong stopped = new AtomicLong();
     private final AtomicLong collected = new AtomicLong();
     private final AtomicLong checks = new AtomicLong();
@@ -71,7 +75,7 @@ public final class LeakDetector implements AutoCloseable {
 
     /** Called when a web application has stopped; its loader is watched from now on, never kept alive. */
     public void stopped(ClassLoader loader, String webapp, Instant started) {
-        long serial = serials.incrementAndGet();
+        long serial = SERIALS.incrementAndGet();
         // LoadedClasses cannot read ClassLoader.classes where the JDK hides it from reflection: the count is unknown.
         int classes = LoadedClasses.CLASSES.available() ? LoadedClasses.of(loader).size() : -1;
         tracked.put(serial, new TrackedLoader(loader, collectedLoaders, serial, webapp, started, clock.instant(),
