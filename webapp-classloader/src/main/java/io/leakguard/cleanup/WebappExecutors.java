@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -161,7 +162,8 @@ final class WebappExecutors implements LeakCheck {
     }
 
     private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline) {
-        Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads));
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads))
+                .createdAt(CreationSites.of(pool));
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;
@@ -192,7 +194,8 @@ final class WebappExecutors implements LeakCheck {
         if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
             return;
         }
-        Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads));
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads))
+                .createdAt(CreationSites.of(pool));
         List<String> facts = new ArrayList<>();
         if (scan.fixing()) {
             Set<Object> removed = Collections.newSetFromMap(new IdentityHashMap<>());
