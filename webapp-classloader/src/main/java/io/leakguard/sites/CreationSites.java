@@ -26,6 +26,12 @@ public final class CreationSites {
         }
     }
 
+    /** Called by instrumented code for a call that makes two things leak at once, such as a ThreadLocal entry. */
+    public static void record(Object created, Object alsoCreated, String site) {
+        record(created, site);
+        record(alsoCreated, site);
+    }
+
     /** Where {@code created} was made, or null when no instrumented call site reported it. */
     public static String of(Object created) {
         return created == null ? null : SITES.get(new Key(created, null));

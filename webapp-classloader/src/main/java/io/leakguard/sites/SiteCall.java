@@ -22,6 +22,8 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     enum Record {
         /** The last argument: copied before the call, recorded, then the call runs unchanged. */
         LAST_ARGUMENT,
+        /** The receiver and the argument of a one-argument call: both copied before the call and recorded. */
+        RECEIVER_AND_ARGUMENT,
         /** The returned object: copied after the call and recorded. */
         RESULT,
         /** An argument under a wide one: the call is replaced by its stand-in in {@link Calls}. */
@@ -48,7 +50,11 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
                     "(Ljava/util/TimerTask;JJ)V", Record.STAND_IN),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/util/Timer", "scheduleAtFixedRate",
                     "(Ljava/util/TimerTask;Ljava/util/Date;J)V", Record.STAND_IN),
-            new SiteCall(Opcodes.INVOKESTATIC, "java/util/concurrent/Executors", "new*", null, Record.RESULT));
+            new SiteCall(Opcodes.INVOKESTATIC, "java/util/concurrent/Executors", "new*", null, Record.RESULT),
+            new SiteCall(Opcodes.INVOKESTATIC, "java/lang/ThreadLocal", "withInitial", null, Record.RESULT),
+            // The entry it makes is the leak: its key and its value, whichever of them reaches the application.
+            new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/ThreadLocal", "set", "(Ljava/lang/Object;)V",
+                    Record.RECEIVER_AND_ARGUMENT));
 
     /** The owners worth parsing a class for; a class that names none of them is loaded untouched. */
     static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).collect(Collectors.toUnmodifiableSet());

@@ -25,8 +25,8 @@ public final class SiteTransformer implements ClassFileTransformer {
     private static final String RECORDER = "io/leakguard/sites/CreationSites";
     private static final String CALLS = "io/leakguard/sites/Calls";
     private static final int CONSTANT_CLASS = 7;
-    /** The most instrumentation adds to a method's operand stack: a copied value and the site. */
-    private static final int EXTRA_STACK = 2;
+    /** The most instrumentation adds to a method's operand stack: two copied values and the site. */
+    private static final int EXTRA_STACK = 3;
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
@@ -131,6 +131,13 @@ public final class SiteTransformer implements ClassFileTransformer {
                 switch (call.record()) {
                     case LAST_ARGUMENT -> {
                         record(site);
+                        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                    }
+                    case RECEIVER_AND_ARGUMENT -> {
+                        super.visitInsn(Opcodes.DUP2);
+                        super.visitLdcInsn(site);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "record",
+                                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V", false);
                         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
                     }
                     case RESULT -> {
