@@ -26,6 +26,8 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
         RECEIVER_AND_ARGUMENT,
         /** The returned object: copied after the call and recorded. */
         RESULT,
+        /** The object a constructor initialised: copied after the call and recorded. */
+        CONSTRUCTED,
         /** An argument under a wide one: the call is replaced by its stand-in in {@link Calls}. */
         STAND_IN
     }
@@ -51,6 +53,12 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/util/Timer", "scheduleAtFixedRate",
                     "(Ljava/util/TimerTask;Ljava/util/Date;J)V", Record.STAND_IN),
             new SiteCall(Opcodes.INVOKESTATIC, "java/util/concurrent/Executors", "new*", null, Record.RESULT),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/util/concurrent/ThreadPoolExecutor", "<init>", null,
+                    Record.CONSTRUCTED),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/util/concurrent/ScheduledThreadPoolExecutor", "<init>", null,
+                    Record.CONSTRUCTED),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/util/concurrent/ForkJoinPool", "<init>", null,
+                    Record.CONSTRUCTED),
             new SiteCall(Opcodes.INVOKESTATIC, "java/lang/ThreadLocal", "withInitial", null, Record.RESULT),
             // The entry it makes is the leak: its key and its value, whichever of them reaches the application.
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/ThreadLocal", "set", "(Ljava/lang/Object;)V",
@@ -58,6 +66,11 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
 
     /** The owners worth parsing a class for; a class that names none of them is loaded untouched. */
     static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).collect(Collectors.toUnmodifiableSet());
+
+    /** True for a class whose instances are recorded where they are constructed. */
+    static boolean constructed(String type) {
+        return ALL.stream().anyMatch(call -> call.record == Record.CONSTRUCTED && call.owner.equals(type));
+    }
 
     static SiteCall find(int opcode, String owner, String name, String descriptor) {
         for (SiteCall call : ALL) {

@@ -5,7 +5,6 @@ import java.security.ProtectionDomain;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.slf4j.Logger;
@@ -22,11 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class SiteTransformer implements ClassFileTransformer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.leakguard");
-    private static final String RECORDER = "io/leakguard/sites/CreationSites";
-    private static final String CALLS = "io/leakguard/sites/Calls";
     private static final int CONSTANT_CLASS = 7;
-    /** The most instrumentation adds to a method's operand stack: two copied values and the site. */
-    private static final int EXTRA_STACK = 3;
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
@@ -91,77 +86,14 @@ public final class SiteTransformer implements ClassFileTransformer {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
-            return new CallSites(super.visitMethod(access, name, descriptor, signature, exceptions), name);
+            return new CallSiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions),
+                    line -> site(name, line), () -> changed = true);
         }
 
         /** Where a call in this class is, in the form of a stack trace element. */
-        String site(String method, int line) {
+        private String site(String method, int line) {
             String file = sourceFile == null ? "Unknown Source" : line > 0 ? sourceFile + ":" + line : sourceFile;
             return className + "." + method + "(" + file + ")";
-        }
-
-        private final class CallSites extends MethodVisitor {
-
-            private final String method;
-            private int line;
-            private boolean rewritten;
-
-            CallSites(MethodVisitor next, String method) {
-                super(Opcodes.ASM9, next);
-                this.method = method;
-            }
-
-            @Override
-            public void visitLineNumber(int line, Label start) {
-                this.line = line;
-                super.visitLineNumber(line, start);
-            }
-
-            @Override
-            public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
-                    boolean isInterface) {
-                SiteCall call = SiteCall.find(opcode, owner, name, descriptor);
-                if (call == null) {
-                    super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                    return;
-                }
-                rewritten = true;
-                changed = true;
-                String site = site(method, line);
-                switch (call.record()) {
-                    case LAST_ARGUMENT -> {
-                        record(site);
-                        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                    }
-                    case RECEIVER_AND_ARGUMENT -> {
-                        super.visitInsn(Opcodes.DUP2);
-                        super.visitLdcInsn(site);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "record",
-                                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V", false);
-                        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                    }
-                    case RESULT -> {
-                        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                        record(site);
-                    }
-                    case STAND_IN -> {
-                        super.visitLdcInsn(site);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, CALLS, name, call.standInDescriptor(), false);
-                    }
-                }
-            }
-
-            private void record(String site) {
-                super.visitInsn(Opcodes.DUP);
-                super.visitLdcInsn(site);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "record",
-                        "(Ljava/lang/Object;Ljava/lang/String;)V", false);
-            }
-
-            @Override
-            public void visitMaxs(int maxStack, int maxLocals) {
-                super.visitMaxs(rewritten ? maxStack + EXTRA_STACK : maxStack, maxLocals);
-            }
         }
     }
 }

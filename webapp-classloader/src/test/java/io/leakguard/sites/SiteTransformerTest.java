@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 
 /** What instrumentation does to a class, and what it must never do: change behaviour or keep an object alive. */
@@ -32,6 +33,14 @@ class SiteTransformerTest {
         }
     }
 
+    /** Its constructor's {@code super(...)} initialises itself, not a pool made here: nothing to record. */
+    public static final class OwnPool extends ScheduledThreadPoolExecutor {
+
+        public OwnPool() {
+            super(1);
+        }
+    }
+
     @Test
     void garbageIsLeftToTheLoaderAsItCame() {
         assertNull(transformer.transform(null, "Garbage", null, null, new byte[] {1, 2, 3, 4, 5}));
@@ -47,6 +56,11 @@ class SiteTransformerTest {
     @Test
     void aClassThatMakesNothingLeakguardReportsIsLeftAsItCame() throws IOException {
         assertNull(transformer.transform(null, "Plain", null, null, bytes(SiteTransformerTest.class)));
+    }
+
+    @Test
+    void aSuperConstructorCallIsNotAConstruction() throws IOException {
+        assertNull(transformer.transform(null, "OwnPool", null, null, bytes(OwnPool.class)));
     }
 
     @Test
