@@ -74,17 +74,21 @@ final class CallSiteRewriter extends MethodVisitor {
         onChange.run();
         String site = siteOfLine.apply(line);
         switch (call.record()) {
+            case THREAD_RECEIVER -> {
+                record(Opcodes.DUP, "recordThread", site);
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            }
             case LAST_ARGUMENT -> {
-                record(Opcodes.DUP, site);
+                record(Opcodes.DUP, "record", site);
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             }
             case RECEIVER_AND_ARGUMENT -> {
-                record(Opcodes.DUP2, site);
+                record(Opcodes.DUP2, "record", site);
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             }
             case RESULT, CONSTRUCTED -> {
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                record(Opcodes.DUP, site);
+                record(Opcodes.DUP, "record", site);
             }
             case STAND_IN -> {
                 super.visitLdcInsn(site);
@@ -104,10 +108,10 @@ final class CallSiteRewriter extends MethodVisitor {
         return constructions.pop().duplicated();
     }
 
-    private void record(int copy, String site) {
+    private void record(int copy, String recorder, String site) {
         super.visitInsn(copy);
         super.visitLdcInsn(site);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "record", copy == Opcodes.DUP2
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, recorder, copy == Opcodes.DUP2
                 ? "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V"
                 : "(Ljava/lang/Object;Ljava/lang/String;)V", false);
     }

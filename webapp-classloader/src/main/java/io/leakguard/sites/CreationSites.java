@@ -26,6 +26,13 @@ public final class CreationSites {
         }
     }
 
+    /** Called by instrumented code before any {@code start()} call: only a Thread's is the start of a thread. */
+    public static void recordThread(Object receiver, String site) {
+        if (receiver instanceof Thread) {
+            record(receiver, site);
+        }
+    }
+
     /** Called by instrumented code for a call that makes two things leak at once, such as a ThreadLocal entry. */
     public static void record(Object created, Object alsoCreated, String site) {
         record(created, site);

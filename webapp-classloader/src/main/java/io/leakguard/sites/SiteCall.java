@@ -7,11 +7,12 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * A JDK call that creates or registers something leakguard reports, and how an instrumented call site records it.
- * Only calls on the JDK type itself are recognised: an owner that is a web application subclass
- * ({@code MyThread.start()}) cannot be told apart from any other method without loading classes mid-transform.
+ * Calls are recognised on the JDK type itself, except {@code start()}: a thread is often started through its own
+ * subclass ({@code myThread.start()}), which cannot be told from any other {@code start()} without loading classes
+ * mid-transform, so every {@code start()} call site asks its receiver, at run time, whether it is a Thread.
  *
  * @param opcode     the invoke instruction
- * @param owner      the internal name of the JDK class
+ * @param owner      the internal name of the JDK class, or {@link #ANY_OWNER}
  * @param name       the method name, or a prefix ending in {@code *}
  * @param descriptor the method descriptor, or null for any
  * @param record     which value is recorded
@@ -20,6 +21,8 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
 
     /** Which value the call site records, and so how the call is rewritten. */
     enum Record {
+        /** The receiver, when it is a Thread: copied before the call, recorded, then the call runs unchanged. */
+        THREAD_RECEIVER,
         /** The last argument: copied before the call, recorded, then the call runs unchanged. */
         LAST_ARGUMENT,
         /** The receiver and the argument of a one-argument call: both copied before the call and recorded. */
@@ -32,8 +35,10 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
         STAND_IN
     }
 
+    static final String ANY_OWNER = "*";
+
     static final List<SiteCall> ALL = List.of(
-            new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "start", "()V", Record.LAST_ARGUMENT),
+            new SiteCall(Opcodes.INVOKEVIRTUAL, ANY_OWNER, "start", "()V", Record.THREAD_RECEIVER),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/Runtime", "addShutdownHook", "(Ljava/lang/Thread;)V",
                     Record.LAST_ARGUMENT),
             new SiteCall(Opcodes.INVOKESTATIC, "java/sql/DriverManager", "registerDriver", "(Ljava/sql/Driver;)V",
@@ -65,7 +70,12 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
                     Record.RECEIVER_AND_ARGUMENT));
 
     /** The owners worth parsing a class for; a class that names none of them is loaded untouched. */
-    static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).filter(owner -> !owner.equals(ANY_OWNER))
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** The methods, as name and descriptor, worth parsing a class for whatever class they are called on. */
+    static final Set<String> ANY_OWNER_METHODS = ALL.stream().filter(call -> call.owner.equals(ANY_OWNER))
+            .map(call -> call.name + call.descriptor).collect(Collectors.toUnmodifiableSet());
 
     /** True for a class whose instances are recorded where they are constructed. */
     static boolean constructed(String type) {
@@ -82,7 +92,7 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     }
 
     private boolean matches(int opcode, String owner, String name, String descriptor) {
-        return this.opcode == opcode && this.owner.equals(owner)
+        return this.opcode == opcode && (this.owner.equals(ANY_OWNER) || this.owner.equals(owner))
                 && (this.name.endsWith("*") ? name.startsWith(this.name.substring(0, this.name.length() - 1))
                         : this.name.equals(name))
                 && (this.descriptor == null || this.descriptor.equals(descriptor))

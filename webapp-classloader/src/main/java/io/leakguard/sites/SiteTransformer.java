@@ -22,6 +22,7 @@ public final class SiteTransformer implements ClassFileTransformer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.leakguard");
     private static final int CONSTANT_CLASS = 7;
+    private static final int CONSTANT_NAME_AND_TYPE = 12;
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
@@ -52,8 +53,13 @@ public final class SiteTransformer implements ClassFileTransformer {
         char[] buffer = new char[reader.getMaxStringLength()];
         for (int i = 1; i < reader.getItemCount(); i++) {
             int offset = reader.getItem(i);
-            if (offset > 0 && reader.readByte(offset - 1) == CONSTANT_CLASS
-                    && SiteCall.OWNERS.contains(reader.readUTF8(offset, buffer))) {
+            if (offset == 0) {
+                continue;
+            }
+            int tag = reader.readByte(offset - 1);
+            if (tag == CONSTANT_CLASS && SiteCall.OWNERS.contains(reader.readUTF8(offset, buffer))
+                    || tag == CONSTANT_NAME_AND_TYPE && SiteCall.ANY_OWNER_METHODS.contains(
+                            reader.readUTF8(offset, buffer) + reader.readUTF8(offset + 2, buffer))) {
                 return true;
             }
         }

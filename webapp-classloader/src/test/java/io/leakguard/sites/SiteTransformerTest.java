@@ -24,12 +24,41 @@ class SiteTransformerTest {
 
         public Thread thread;
         public ExecutorService pool;
+        public Worker worker;
+        public Engine engine;
 
         @Override
         public void run() {
             thread = new Thread(() -> { });
             thread.start();
             pool = Executors.newSingleThreadExecutor();
+            worker = new Worker();
+            worker.start();
+            engine = new Engine();
+            engine.start();
+        }
+    }
+
+    /** Names no JDK type that is recorded, only a {@code start()}: the class is still instrumented. */
+    public static final class WorkerStarter implements Runnable {
+
+        @Override
+        public void run() {
+            new Worker().start();
+        }
+    }
+
+    /** A thread started through its own type: {@code INVOKEVIRTUAL Worker.start()}. */
+    public static final class Worker extends Thread {
+    }
+
+    /** Not a thread, yet with a {@code start()} of its own that instrumented code must still call. */
+    public static final class Engine {
+
+        public boolean started;
+
+        public void start() {
+            started = true;
         }
     }
 
@@ -59,6 +88,11 @@ class SiteTransformerTest {
     }
 
     @Test
+    void aThreadStartedThroughItsOwnTypeIsInstrumented() throws IOException {
+        assertNotNull(transformer.transform(null, "WorkerStarter", null, null, bytes(WorkerStarter.class)));
+    }
+
+    @Test
     void aSuperConstructorCallIsNotAConstruction() throws IOException {
         assertNull(transformer.transform(null, "OwnPool", null, null, bytes(OwnPool.class)));
     }
@@ -76,13 +110,19 @@ class SiteTransformerTest {
         starter.run();
         Thread thread = (Thread) type.getField("thread").get(starter);
         ExecutorService pool = (ExecutorService) type.getField("pool").get(starter);
+        Worker worker = (Worker) type.getField("worker").get(starter);
+        Engine engine = (Engine) type.getField("engine").get(starter);
         thread.join();
+        worker.join();
         pool.shutdown();
+        assertTrue(engine.started);
+        assertNull(CreationSites.of(engine));
         String at = Starter.class.getName() + ".run(SiteTransformerTest.java:";
         assertTrue(CreationSites.of(thread).startsWith(at), CreationSites.of(thread));
         assertTrue(CreationSites.of(pool).startsWith(at), CreationSites.of(pool));
         int threadLine = line(CreationSites.of(thread));
         assertEquals(threadLine + 1, line(CreationSites.of(pool)));
+        assertEquals(threadLine + 3, line(CreationSites.of(worker)));
     }
 
     @Test
