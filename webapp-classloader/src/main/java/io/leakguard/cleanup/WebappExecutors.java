@@ -110,7 +110,13 @@ final class WebappExecutors implements LeakCheck {
             for (Field field : InitializedStatics.referenceFields(type)) {
                 try {
                     if (field.get(null) instanceof ExecutorService pool) {
-                        holders.putIfAbsent(unwrapped(pool), type.getName() + "." + field.getName());
+                        Object inner = unwrapped(pool);
+                        holders.putIfAbsent(inner, type.getName() + "." + field.getName());
+                        // Instrumented code saw only the wrapper an Executors factory returned; the pool behind it,
+                        // which its threads name, was made by the same call.
+                        if (inner != pool && CreationSites.of(inner) == null && CreationSites.of(pool) != null) {
+                            CreationSites.record(inner, CreationSites.of(pool));
+                        }
                     }
                 } catch (IllegalAccessException e) {
                     // tryOpen said it was readable; a field that is not simply says nothing about executors.
