@@ -7,6 +7,7 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.util.Statistics;
 
 /**
@@ -31,7 +32,10 @@ public final class CompareCleanups {
             org.openjdk.jmh.Main.main(args);
             return;
         }
-        print(new Runner(options).run());
+        // The clean-up pass is what a plain run compares; other benchmarks run when named.
+        print(new Runner(options.getIncludes().isEmpty()
+                ? new OptionsBuilder().parent(options).include(CleanupPass.class.getSimpleName()).build()
+                : options).run());
     }
 
     private static void print(Collection<RunResult> results) {
@@ -45,12 +49,18 @@ public final class CompareCleanups {
             }
             byInput.computeIfAbsent(input.toString(), k -> new LinkedHashMap<>()).put(method, run.getPrimaryResult());
         }
+        if (byInput.values().stream().noneMatch(input -> input.containsKey(LEAKGUARD) || input.containsKey(TOMCAT))) {
+            return;
+        }
         System.out.println();
         System.out.println("leakguard vs Tomcat, one clean-up pass, medians from the same run");
         for (Map.Entry<String, Map<String, Result<?>>> input : byInput.entrySet()) {
-            System.out.println("  " + input.getKey());
             Result<?> leakguard = input.getValue().get(LEAKGUARD);
             Result<?> tomcat = input.getValue().get(TOMCAT);
+            if (leakguard == null && tomcat == null) {
+                continue;
+            }
+            System.out.println("  " + input.getKey());
             line(LEAKGUARD, leakguard);
             line(TOMCAT, tomcat);
             if (leakguard != null && tomcat != null && leakguard.getScoreUnit().equals(tomcat.getScoreUnit())) {

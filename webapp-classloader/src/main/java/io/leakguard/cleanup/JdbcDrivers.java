@@ -1,6 +1,7 @@
 package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
+import io.leakguard.sites.CreationSites;
 import java.sql.Driver;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -70,7 +71,8 @@ final class JdbcDrivers implements LeakCheck {
     }
 
     private static Scan.Leak leak(Scan scan, Driver driver) {
-        return scan.leak(driver.getClass().getName() + " registered with java.sql.DriverManager").via(CHAIN);
+        return scan.leak(driver.getClass().getName() + " registered with java.sql.DriverManager").via(CHAIN)
+                .createdAt(CreationSites.of(driver));
     }
 
     private static List<Driver> owned(List<Driver> drivers, Scan scan) {

@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,14 +20,19 @@ public final class Policy {
             "checkBudgetMillis", 5_000L,
             "largeStaticBytes", 256L * 1024);
 
-    private static final Policy DEFAULTS = new Policy(Map.of(), Map.of());
+    /** Features that are simply on or off; each costs something on every context, not at stop. */
+    private static final Map<String, Boolean> SWITCH_DEFAULTS = Map.of("creationSites", true);
+
+    private static final Policy DEFAULTS = new Policy(Map.of(), Map.of(), Map.of());
 
     private final Map<String, Mode> modes;
     private final Map<String, Long> limits;
+    private final Map<String, Boolean> switches;
 
-    private Policy(Map<String, Mode> modes, Map<String, Long> limits) {
+    private Policy(Map<String, Mode> modes, Map<String, Long> limits, Map<String, Boolean> switches) {
         this.modes = Map.copyOf(modes);
         this.limits = Map.copyOf(limits);
+        this.switches = Map.copyOf(switches);
     }
 
     public static Policy defaults() {
@@ -35,7 +41,8 @@ public final class Policy {
 
     /**
      * This policy with one setting changed: a check id ({@code threadLocals}, {@code timers}, ...) takes
-     * {@code fix | warn | off}; a limit takes a non-negative whole number.
+     * {@code fix | warn | off}; a limit takes a non-negative whole number; a switch ({@code creationSites}) takes
+     * {@code on | off}.
      *
      * @throws IllegalArgumentException naming the setting and what it accepts, when either is wrong
      */
@@ -43,12 +50,17 @@ public final class Policy {
         if (LeakChecks.ids().contains(setting)) {
             Map<String, Mode> changed = new HashMap<>(modes);
             changed.put(setting, Mode.parse(setting, value));
-            return new Policy(changed, limits);
+            return new Policy(changed, limits, switches);
         }
         if (LIMIT_DEFAULTS.containsKey(setting)) {
             Map<String, Long> changed = new HashMap<>(limits);
             changed.put(setting, parseLimit(setting, value));
-            return new Policy(modes, changed);
+            return new Policy(modes, changed, switches);
+        }
+        if (SWITCH_DEFAULTS.containsKey(setting)) {
+            Map<String, Boolean> changed = new HashMap<>(switches);
+            changed.put(setting, parseSwitch(setting, value));
+            return new Policy(modes, limits, changed);
         }
         throw new IllegalArgumentException("unknown leakguard setting [" + setting + "]; known settings: "
                 + String.join(", ", settings()));
@@ -62,6 +74,7 @@ public final class Policy {
     public static Set<String> settings() {
         Set<String> names = new TreeSet<>(LeakChecks.ids());
         names.addAll(LIMIT_DEFAULTS.keySet());
+        names.addAll(SWITCH_DEFAULTS.keySet());
         return names;
     }
 
@@ -94,6 +107,11 @@ public final class Policy {
         return limit("largeStaticBytes");
     }
 
+    /** Whether web application classes are instrumented as they load, so findings can say where a leak was made. */
+    public boolean creationSites() {
+        return switches.getOrDefault("creationSites", SWITCH_DEFAULTS.get("creationSites"));
+    }
+
     private long limit(String name) {
         return limits.getOrDefault(name, LIMIT_DEFAULTS.get(name));
     }
@@ -109,5 +127,14 @@ public final class Policy {
         }
         throw new IllegalArgumentException(
                 "leakguard setting [" + setting + "] is [" + value + "]; accepted values: a whole number >= 0");
+    }
+
+    private static boolean parseSwitch(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(
+                    "leakguard setting [" + setting + "] is [" + value + "]; accepted values: on, off");
+        };
     }
 }

@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ final class ShutdownHooks implements LeakCheck {
                 continue;
             }
             Scan.Leak leak = scan.leak("shutdown hook thread [" + hook.getName() + "] " + Describe.object(hook))
-                    .via(List.of(link.get()));
+                    .via(List.of(link.get())).createdAt(CreationSites.of(hook));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
             } else if (Runtime.getRuntime().removeShutdownHook(hook)) {

@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ final class ThreadLocalEntries implements LeakCheck {
     private static final InternalField VALUE = JdkInternals.field("java.lang.ThreadLocal$ThreadLocalMap$Entry", "value");
 
     /** Entries of one ThreadLocal (or of collected ones with the same value type) are one leak, however many threads. */
-    private record Group(String what, List<String> chain, List<String> threads, List<Slot> slots) {
+    private record Group(String what, List<String> chain, String site, List<String> threads, List<Slot> slots) {
     }
 
     private record Slot(Thread thread, Reference<?> entry) {
@@ -68,7 +69,8 @@ final class ThreadLocalEntries implements LeakCheck {
             }
         }
         for (Group group : groups.values()) {
-            Scan.Leak leak = scan.leak(group.what()).via(group.chain()).onThreads(group.threads());
+            Scan.Leak leak = scan.leak(group.what()).via(group.chain()).onThreads(group.threads())
+                    .createdAt(group.site());
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
                 continue;
@@ -99,7 +101,7 @@ final class ThreadLocalEntries implements LeakCheck {
             // A collected key cannot be named; entries that lost theirs are told apart by their value's type.
             Object identity = key != null ? key : value.getClass();
             Group group = groups.computeIfAbsent(identity, k -> new Group(describe(key, value),
-                    prefixed("Thread." + field, path.get()), new ArrayList<>(), new ArrayList<>()));
+                    prefixed("Thread." + field, path.get()), site(key, value), new ArrayList<>(), new ArrayList<>()));
             group.threads().add(thread.getName());
             group.slots().add(new Slot(thread, entry));
         }
@@ -110,6 +112,16 @@ final class ThreadLocalEntries implements LeakCheck {
                 ? "a ThreadLocal that was already collected (stale entry)"
                 : "ThreadLocal " + Describe.object(key);
         return keyText + " holding " + Describe.object(value);
+    }
+
+    /**
+     * Where the entry got its value: the {@code set} that stored it, or else where its ThreadLocal was made (an
+     * initial value is made inside the JDK). The value comes first: a ThreadLocal shared by several web applications
+     * remembers only the last of their {@code set} calls.
+     */
+    private static String site(Object key, Object value) {
+        String valueSite = CreationSites.of(value);
+        return valueSite != null ? valueSite : CreationSites.of(key);
     }
 
     private static List<String> prefixed(String first, List<String> rest) {

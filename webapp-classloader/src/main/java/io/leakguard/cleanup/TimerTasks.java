@@ -4,10 +4,12 @@ import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimerTask;
@@ -119,7 +121,7 @@ final class TimerTasks implements LeakCheck {
         if (released.isPresent()) {
             scan.leak(timer + " runs only tasks of the web application: "
                     + scheduled.stream().map(Describe::object).collect(Collectors.joining(", ")))
-                    .onThreads(threads)
+                    .onThreads(threads).createdAt(scheduledAt(scheduled))
                     .fixed("timer cancelled as Timer.cancel() does, so its thread ends" + released.get());
             return;
         }
@@ -150,7 +152,15 @@ final class TimerTasks implements LeakCheck {
 
     private static Scan.Leak taskLeak(Scan scan, WebappTask webappTask, Thread thread) {
         return scan.leak("TimerTask " + Describe.object(webappTask.task()) + " scheduled on " + timer(thread))
-                .via(webappTask.chain()).onThreads(List.of(thread.getName()));
+                .via(webappTask.chain()).onThreads(List.of(thread.getName()))
+                .createdAt(CreationSites.of(webappTask.task()));
+    }
+
+    /** Where the timer's tasks were scheduled, as far as instrumented code told; null when it told nothing. */
+    private static String scheduledAt(List<TimerTask> tasks) {
+        String sites = tasks.stream().map(CreationSites::of).filter(Objects::nonNull).distinct()
+                .collect(Collectors.joining(", "));
+        return sites.isEmpty() ? null : sites;
     }
 
     private static String timer(Thread thread) {

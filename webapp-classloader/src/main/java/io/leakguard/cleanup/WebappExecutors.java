@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,7 +110,13 @@ final class WebappExecutors implements LeakCheck {
             for (Field field : InitializedStatics.referenceFields(type)) {
                 try {
                     if (field.get(null) instanceof ExecutorService pool) {
-                        holders.putIfAbsent(unwrapped(pool), type.getName() + "." + field.getName());
+                        Object inner = unwrapped(pool);
+                        holders.putIfAbsent(inner, type.getName() + "." + field.getName());
+                        // Instrumented code saw only the wrapper an Executors factory returned; the pool behind it,
+                        // which its threads name, was made by the same call.
+                        if (inner != pool && CreationSites.of(inner) == null && CreationSites.of(pool) != null) {
+                            CreationSites.record(inner, CreationSites.of(pool));
+                        }
                     }
                 } catch (IllegalAccessException e) {
                     // tryOpen said it was readable; a field that is not simply says nothing about executors.
@@ -161,7 +168,8 @@ final class WebappExecutors implements LeakCheck {
     }
 
     private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline) {
-        Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads));
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads))
+                .createdAt(CreationSites.of(pool));
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;
@@ -192,7 +200,8 @@ final class WebappExecutors implements LeakCheck {
         if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
             return;
         }
-        Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads));
+        Scan.Leak leak = scan.leak(describe(pool, threads) + ", not the web application's").onThreads(names(threads))
+                .createdAt(CreationSites.of(pool));
         List<String> facts = new ArrayList<>();
         if (scan.fixing()) {
             Set<Object> removed = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -1,6 +1,7 @@
 package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
+import io.leakguard.sites.CreationSites;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ final class WebappThreads implements LeakCheck {
 
     private static Scan.Leak leak(Scan scan, Thread thread, String tie) {
         return scan.leak("thread \"" + thread.getName() + "\" (" + thread.getClass().getName() + "), " + tie)
-                .onThreads(List.of(thread.getName()));
+                .onThreads(List.of(thread.getName())).createdAt(CreationSites.of(thread));
     }
 
     /** Waits for all of them within {@code budgetMillis} in total; returns the milliseconds it waited. */

@@ -4,6 +4,7 @@ import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.Policy;
 import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
+import io.leakguard.sites.SiteTransformer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -46,6 +47,18 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
 
     public static Policy policy() {
         return policy;
+    }
+
+    /**
+     * Instruments the application's classes from the first one on, when the policy asks for creation sites; a policy
+     * changed later applies to contexts started later.
+     */
+    @Override
+    public void start() throws LifecycleException {
+        if (policy.creationSites()) {
+            addTransformer(new SiteTransformer());
+        }
+        super.start();
     }
 
     @Override

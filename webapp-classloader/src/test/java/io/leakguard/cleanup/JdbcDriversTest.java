@@ -107,9 +107,10 @@ class JdbcDriversTest {
         try (LogCapture tomcatLog = LogCapture.of(TOMCAT_LOADER_LOG)) {
             Fixtures.guarded("jdbc-driver", "/leak", (loader, log) -> {
                 assertTrue(Gc.collected(loader), log.all());
-                assertTrue(single(log.warnings("/app")).endsWith("JDBC driver leak: " + DRIVER
-                        + " registered with java.sql.DriverManager; held through DriverManager.registeredDrivers;"
-                        + " fixed: deregistered from DriverManager"), log.all());
+                String warning = single(log.warnings("/app"));
+                assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"
+                        + " held through DriverManager.registeredDrivers; created at " + DRIVER + ".<clinit>("), warning);
+                assertTrue(warning.endsWith("; fixed: deregistered from DriverManager"), warning);
                 assertFalse(tomcatLog.all().contains("JDBC driver"), tomcatLog.all());
             });
         }

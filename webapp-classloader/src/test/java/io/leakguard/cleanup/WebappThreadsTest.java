@@ -31,7 +31,8 @@ class WebappThreadsTest {
             String warning = single(log.warnings("/app"));
             assertTrue(warning.startsWith("WARNING leakguard: [/app] Thread leak: thread \"spawned-waiter\" "
                     + "(io.leakguard.fixture.threadspawned.SpawnedThreadServlet$1), whose class is the web "
-                    + "application's; on thread [spawned-waiter]; fixed: interrupted; it ended"), warning);
+                    + "application's; on thread [spawned-waiter]; created at "), warning);
+            assertTrue(warning.endsWith("; fixed: interrupted; it ended"), warning);
         });
     }
 
@@ -77,8 +78,9 @@ class WebappThreadsTest {
                 String warning = single(log.warnings("/app"));
                 assertTrue(warning.contains("Thread leak: thread \"stubborn-poller\" "
                         + "(io.leakguard.fixture.threadstubborn.StubbornThreadServlet$1), whose class is the web "
-                        + "application's; on thread [stubborn-poller]; not fixed: still running after interrupt and "),
-                        warning);
+                        + "application's; on thread [stubborn-poller]; created at "
+                        + "io.leakguard.fixture.threadstubborn.StubbornThreadServlet."), warning);
+                assertTrue(warning.contains("; not fixed: still running after interrupt and "), warning);
                 assertTrue(warning.contains(" ms; stop it in contextDestroyed: until it ends it keeps the web "
                         + "application's classes in memory (its context class loader was reset)"), warning);
             } finally {

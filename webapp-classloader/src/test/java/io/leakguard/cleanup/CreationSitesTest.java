@@ -1,0 +1,117 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.Fixtures;
+import io.leakguard.testing.Gc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each instrumented kind on a real Tomcat: the warning names the fixture's source line that made the leak. */
+class CreationSitesTest {
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    /**
+     * The fixture and request, the warning to pick, then the class, method and source text of the line that made
+     * the leak; the line number is read from the fixture's source, so an edit there cannot make this pass wrongly.
+     */
+    static Stream<Arguments> kinds() {
+        return Stream.of(
+                Arguments.of("thread-spawned", "/leak", "] Thread leak: ",
+                        "thread-spawned", "io.leakguard.fixture.threadspawned.SpawnedThreadServlet", "doGet",
+                        "waiter.start();"),
+                Arguments.of("timer-own", "/leak", "] Timer leak: ",
+                        "timer-own", "io.leakguard.fixture.timerown.ReportServlet", "<clinit>",
+                        "TIMER.schedule(new RefreshReport(), 0, 50);"),
+                Arguments.of("threadlocal-static", "/leak", "ThreadLocal leak: ThreadLocal java.lang.ThreadLocal@",
+                        "threadlocal-static", "io.leakguard.fixture.threadlocalstatic.StaticThreadLocalServlet",
+                        "doGet", "LAST_VISIT.set(new Visit());"),
+                Arguments.of("threadlocal-static", "/leak", "ThreadLocal leak: ThreadLocal java.lang.ThreadLocal$Supp",
+                        "threadlocal-static", "io.leakguard.fixture.threadlocalstatic.StaticThreadLocalServlet",
+                        "<clinit>", "ThreadLocal.withInitial(Visit::new);"),
+                Arguments.of("executor", "/leak", "with 2 live thread(s) (pool-",
+                        "executor", "io.leakguard.fixture.executor.ExecutorServlet", "<clinit>",
+                        "Executors.newFixedThreadPool(2);"),
+                Arguments.of("executor", "/leak", "java.util.concurrent.ScheduledThreadPoolExecutor@",
+                        "executor", "io.leakguard.fixture.executor.ExecutorServlet", "<clinit>",
+                        "Executors.newSingleThreadScheduledExecutor();"),
+                Arguments.of("executor", "/leak", "with 1 live thread(s) (custom-worker)",
+                        "executor", "io.leakguard.fixture.executor.ExecutorServlet", "<clinit>",
+                        "new ThreadPoolExecutor("),
+                Arguments.of("executor", "/leak", "java.util.concurrent.ForkJoinPool@",
+                        "executor", "io.leakguard.fixture.executor.ExecutorServlet", "<clinit>",
+                        "new ForkJoinPool("),
+                Arguments.of("jdbc-driver", "/leak", "] JDBC driver leak: ",
+                        "fake-jdbc-driver", "io.leakguard.fixture.fakejdbc.FakeDriver", "<clinit>",
+                        "DriverManager.registerDriver(new FakeDriver());"),
+                Arguments.of("jvm-registrations", "/leak?kind=hook", "] ShutdownHook leak: ",
+                        "jvm-registrations", "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet",
+                        "register", "Runtime.getRuntime().addShutdownHook("));
+    }
+
+    @ParameterizedTest(name = "{0}{1}")
+    @MethodSource("kinds")
+    void warningNamesTheLineThatMadeTheLeak(String fixture, String request, String pick, String sourceModule,
+            String className, String method, String lineText) {
+        String site = site(sourceModule, className, method, lineText);
+        // Every kind fixed, the hook too, so that each test leaves the JVM as it found it.
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
+        Fixtures.guarded(fixture, request, (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = Fixtures.single(log.warnings("/app").stream().filter(w -> w.contains(pick)).toList());
+            assertTrue(warning.contains("; created at " + site + "; fixed: "), warning);
+        });
+    }
+
+    @Test
+    void switchedOffTheWarningSaysNothingOfWhereAndTheClassIsUntouched() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("creationSites", "off"));
+        Fixtures.guarded("thread-spawned", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = Fixtures.single(log.warnings("/app"));
+            assertFalse(warning.contains("created at"), warning);
+        });
+    }
+
+    @Test
+    void theSettingTakesOnOrOff() {
+        assertTrue(Policy.defaults().creationSites());
+        assertFalse(Policy.defaults().with("creationSites", "OFF").creationSites());
+        assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Policy.defaults().with("creationSites", "maybe")).getMessage());
+    }
+
+    /** The site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture's source. */
+    private static String site(String module, String className, String method, String lineText) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        Path source = Path.of("..", "fixtures", module, "src", "main", "java",
+                className.replace('.', '/') + ".java");
+        try {
+            List<String> lines = Files.readAllLines(source);
+            List<Integer> matching = Stream.iterate(0, i -> i < lines.size(), i -> i + 1)
+                    .filter(i -> lines.get(i).contains(lineText)).toList();
+            assertEquals(1, matching.size(), "one line of " + source + " holds " + lineText);
+            return className + "." + method + "(" + simple + ".java:" + (matching.get(0) + 1) + ")";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
