@@ -21,11 +21,6 @@ import java.util.Optional;
 final class ShutdownHooks implements LeakCheck {
 
     private static final InternalField HOOKS = JdkInternals.field("java.lang.ApplicationShutdownHooks", "hooks");
-    /** Where a thread keeps its Runnable: its own field up to Java 18, its FieldHolder since virtual threads (19). */
-    private static final Optional<InternalField> TARGET = JdkInternals.optionalField("java.lang.Thread", "target");
-    private static final Optional<InternalField> HOLDER = JdkInternals.optionalField("java.lang.Thread", "holder");
-    private static final Optional<InternalField> HOLDER_TASK =
-            JdkInternals.optionalField("java.lang.Thread$FieldHolder", "task");
 
     @Override
     public String id() {
@@ -44,7 +39,9 @@ final class ShutdownHooks implements LeakCheck {
 
     @Override
     public List<Internal> needs() {
-        return List.of(HOOKS);
+        List<Internal> needs = new ArrayList<>(ThreadTies.needs());
+        needs.add(HOOKS);
+        return needs;
     }
 
     @Override
@@ -78,7 +75,7 @@ final class ShutdownHooks implements LeakCheck {
         if (ownership.ownsObject(hook)) {
             return Optional.of("its class " + hook.getClass().getName());
         }
-        Object task = task(hook);
+        Object task = ThreadTies.task(hook);
         if (ownership.ownsObject(task)) {
             return Optional.of("its task " + Describe.object(task));
         }
@@ -86,18 +83,6 @@ final class ShutdownHooks implements LeakCheck {
             return Optional.of("its context class loader");
         }
         return Optional.empty();
-    }
-
-    private static Object task(Thread thread) {
-        if (TARGET.isPresent() && TARGET.get().available()) {
-            return TARGET.get().get(thread);
-        }
-        if (HOLDER.isPresent() && HOLDER_TASK.isPresent() && HOLDER.get().available()
-                && HOLDER_TASK.get().available()) {
-            Object holder = HOLDER.get().get(thread);
-            return holder == null ? null : HOLDER_TASK.get().get(holder);
-        }
-        return null;
     }
 
     private static String runBounded(Thread hook, Scan scan) throws InterruptedException {
