@@ -68,9 +68,10 @@ public final class Calls {
     }
 
     /**
-     * Records the name the MBean was registered under, the very instance the server keeps (it may differ from the
-     * one passed, when the MBean names itself in {@code preRegister}) and hands back from {@code queryNames}, which is
-     * how the MBean check finds it; the server holds it exactly as long as the MBean is registered.
+     * Records the name the MBean was registered under, not the MBean: the MBean check finds MBeans by the names
+     * {@code queryNames} returns, and the JDK's MBean server returns the very name instance it registered (which
+     * differs from the one passed when the MBean names itself in {@code preRegister}). The server holds that name
+     * exactly as long as the MBean is registered.
      */
     public static ObjectInstance registerMBean(MBeanServer server, Object mbean, ObjectName name, String site)
             throws InstanceAlreadyExistsException, MBeanRegistrationException, NotCompliantMBeanException {
