@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leakguard.cleanup.LiveThreads;
 import io.leakguard.testing.Gc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -80,6 +83,14 @@ class SiteTransformerTest {
         }
     }
 
+    /** A timer is found by its thread, so that is what its constructor records. */
+    public static final class OwnTimer extends Timer {
+
+        public OwnTimer() {
+            super("own-timer", true);
+        }
+    }
+
     @Test
     void garbageIsLeftToTheLoaderAsItCame() {
         assertNull(transformer.transform(null, "Garbage", null, null, new byte[] {1, 2, 3, 4, 5}));
@@ -108,6 +119,20 @@ class SiteTransformerTest {
         pool.shutdown();
         assertEquals(OwnPool.class.getName() + ".<init>(SiteTransformerTest.java:" + (lineOf("super(1);") + 1) + ")",
                 CreationSites.of(pool));
+    }
+
+    @Test
+    void aTimerSubclassRecordsItsThread() throws Exception {
+        Timer timer = (Timer) instrumented(OwnTimer.class).getConstructor().newInstance();
+        Thread thread;
+        try {
+            thread = Arrays.stream(LiveThreads.all()).filter(t -> t.getName().equals("own-timer")).findFirst()
+                    .orElseThrow();
+        } finally {
+            timer.cancel();
+        }
+        assertEquals(OwnTimer.class.getName() + ".<init>(SiteTransformerTest.java:"
+                + (lineOf("super(\"own-timer\", true);") + 1) + ")", CreationSites.of(thread));
     }
 
     /**
