@@ -3,6 +3,8 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import io.leakguard.sites.CreationSites;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +29,8 @@ final class HttpClients implements LeakCheck {
 
     private static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
     private static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
+    /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
+    private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
     private static final Optional<InternalMethod> SHUTDOWN_NOW =
             JdkInternals.optionalMethod("java.net.http.HttpClient", "shutdownNow");
@@ -59,7 +63,7 @@ final class HttpClients implements LeakCheck {
                 continue;
             }
             Scan.Leak leak = scan.leak("java.net.http.HttpClient built by the application")
-                    .via(List.of(link.get())).onThreads(List.of(thread.getName()));
+                    .via(List.of(link.get())).onThreads(List.of(thread.getName())).createdAt(builtAt(thread));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
             } else if (canClose()) {
@@ -78,6 +82,14 @@ final class HttpClients implements LeakCheck {
         ClassLoader domainLoader = InheritedAccessControl.ownedDomainLoader(selector, ownership);
         return domainLoader == null ? Optional.empty() : Optional.of(
                 "access control context its selector thread inherited, domain of " + Describe.object(domainLoader));
+    }
+
+    /** Where the client was built, when instrumented code recorded it and the client's internals may be read. */
+    private static String builtAt(Thread selector) {
+        if (!SELECTOR_OWNER.available() || !FACADE.available()) {
+            return null;
+        }
+        return CreationSites.of(((Reference<?>) FACADE.get(SELECTOR_OWNER.get(selector))).get());
     }
 
     private static String detach(Thread thread, ClassLoader replacement) {

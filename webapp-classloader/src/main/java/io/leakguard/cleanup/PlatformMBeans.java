@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.sites.CreationSites;
 import java.lang.management.ManagementFactory;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanRegistrationException;
@@ -35,7 +36,9 @@ final class PlatformMBeans implements LeakCheck {
                 if (!scan.ownership().owns(server.getClassLoaderFor(name))) {
                     continue;
                 }
-                Scan.Leak leak = scan.leak("MBean [" + name.getCanonicalName() + "] in the platform MBean server");
+                // Instrumented registerMBean recorded the name the server keeps, which is the one queryNames returns.
+                Scan.Leak leak = scan.leak("MBean [" + name.getCanonicalName() + "] in the platform MBean server")
+                        .createdAt(CreationSites.of(name));
                 if (!scan.fixing()) {
                     leak.warned(scan.policyReason());
                     continue;

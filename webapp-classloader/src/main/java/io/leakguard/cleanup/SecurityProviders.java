@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.sites.CreationSites;
 import java.security.Provider;
 import java.security.Security;
 
@@ -31,7 +32,8 @@ final class SecurityProviders implements LeakCheck {
                 continue;
             }
             String name = provider.getName();
-            Scan.Leak leak = scan.leak("security provider [" + name + "] " + Describe.object(provider));
+            Scan.Leak leak = scan.leak("security provider [" + name + "] " + Describe.object(provider))
+                    .createdAt(CreationSites.of(provider));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
                 continue;

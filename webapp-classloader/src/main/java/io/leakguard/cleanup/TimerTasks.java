@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimerTask;
@@ -100,7 +99,7 @@ final class TimerTasks implements LeakCheck {
         if (webappTasks.isEmpty()) {
             if (contextLoader) {
                 Scan.Leak leak = scan.leak(timer + " has the web application as its thread's context class loader"
-                        + " and runs none of its tasks").onThreads(threads);
+                        + " and runs none of its tasks").onThreads(threads).createdAt(CreationSites.of(thread));
                 if (scan.fixing()) {
                     leak.fixed("no task cancelled" + release(thread, ownership));
                 } else {
@@ -120,8 +119,8 @@ final class TimerTasks implements LeakCheck {
                 : Optional.empty();
         if (released.isPresent()) {
             scan.leak(timer + " runs only tasks of the web application: "
-                    + scheduled.stream().map(Describe::object).collect(Collectors.joining(", ")))
-                    .onThreads(threads).createdAt(scheduledAt(scheduled))
+                    + scheduled.stream().map(TimerTasks::scheduledAt).collect(Collectors.joining(", ")))
+                    .onThreads(threads).createdAt(CreationSites.of(thread))
                     .fixed("timer cancelled as Timer.cancel() does, so its thread ends" + released.get());
             return;
         }
@@ -156,11 +155,10 @@ final class TimerTasks implements LeakCheck {
                 .createdAt(CreationSites.of(webappTask.task()));
     }
 
-    /** Where the timer's tasks were scheduled, as far as instrumented code told; null when it told nothing. */
-    private static String scheduledAt(List<TimerTask> tasks) {
-        String sites = tasks.stream().map(CreationSites::of).filter(Objects::nonNull).distinct()
-                .collect(Collectors.joining(", "));
-        return sites.isEmpty() ? null : sites;
+    /** The task, and where it was scheduled when instrumented code told: the timer's own site is its thread's. */
+    private static String scheduledAt(TimerTask task) {
+        String site = CreationSites.of(task);
+        return Describe.object(task) + (site == null ? "" : " scheduled at " + site);
     }
 
     private static String timer(Thread thread) {

@@ -11,7 +11,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * Rewrites one method's {@link SiteCall}s so that each records its site. A constructed object is recorded only when
  * its {@code new} is followed at once by {@code dup}, as every Java compiler writes it: only then is a reference to the
- * initialised object sure to be left on the stack for the recorder.
+ * initialised object sure to be left on the stack for the recorder. In a constructor of a direct subclass of a
+ * constructed type, the {@code super(...)} call records {@code this}, read from local 0 unless the method ever stores
+ * into it (no Java compiler does; another language's might).
  */
 final class CallSiteRewriter extends MethodVisitor {
 
@@ -25,14 +27,18 @@ final class CallSiteRewriter extends MethodVisitor {
 
     private final IntFunction<String> siteOfLine;
     private final Runnable onChange;
+    /** The superclass whose {@code super(...)} call this method makes, when it is a constructor; else null. */
+    private final String superclass;
+    private boolean thisReplaced;
     /** The {@code new} instructions of recorded types whose constructor has not run yet, innermost first. */
     private final Deque<Construction> constructions = new ArrayDeque<>();
     private boolean newJustVisited;
     private int line;
     private boolean rewritten;
 
-    CallSiteRewriter(MethodVisitor next, IntFunction<String> siteOfLine, Runnable onChange) {
+    CallSiteRewriter(MethodVisitor next, String superclass, IntFunction<String> siteOfLine, Runnable onChange) {
         super(Opcodes.ASM9, next);
+        this.superclass = superclass;
         this.siteOfLine = siteOfLine;
         this.onChange = onChange;
     }
@@ -66,12 +72,22 @@ final class CallSiteRewriter extends MethodVisitor {
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         instruction();
         SiteCall call = SiteCall.find(opcode, owner, name, descriptor);
-        if (call == null || call.record() == SiteCall.Record.CONSTRUCTED && !constructed(owner)) {
+        if (call == null) {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             return;
         }
-        rewritten = true;
-        onChange.run();
+        boolean superCall = call.constructor() && owner.equals(superclass) && !pending(owner);
+        if (call.constructor() && !constructed(owner)) {
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            if (superCall && !thisReplaced) {
+                changed();
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                recordCopied(call.record() == SiteCall.Record.TIMER ? "recordTimer" : "record",
+                        siteOfLine.apply(line), "(Ljava/lang/Object;Ljava/lang/String;)V");
+            }
+            return;
+        }
+        changed();
         String site = siteOfLine.apply(line);
         switch (call.record()) {
             case THREAD_RECEIVER -> {
@@ -90,6 +106,10 @@ final class CallSiteRewriter extends MethodVisitor {
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
                 record(Opcodes.DUP, "record", site);
             }
+            case TIMER -> {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                record(Opcodes.DUP, "recordTimer", site);
+            }
             case STAND_IN -> {
                 super.visitLdcInsn(site);
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, CALLS, name, call.standInDescriptor(), false);
@@ -97,23 +117,34 @@ final class CallSiteRewriter extends MethodVisitor {
         }
     }
 
+    private void changed() {
+        rewritten = true;
+        onChange.run();
+    }
+
     /**
      * True when this constructor call initialises the innermost pending {@code new} of its type and that one was
-     * duplicated; a {@code super(...)} call from a subclass constructor has no {@code new} of its own.
+     * duplicated, which it takes off the pending ones; a {@code super(...)} call from a subclass constructor has no
+     * {@code new} of its own.
      */
     private boolean constructed(String owner) {
-        if (constructions.isEmpty() || !constructions.peek().type().equals(owner)) {
-            return false;
-        }
-        return constructions.pop().duplicated();
+        return pending(owner) && constructions.pop().duplicated();
+    }
+
+    private boolean pending(String owner) {
+        return !constructions.isEmpty() && constructions.peek().type().equals(owner);
     }
 
     private void record(int copy, String recorder, String site) {
         super.visitInsn(copy);
-        super.visitLdcInsn(site);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, recorder, copy == Opcodes.DUP2
+        recordCopied(recorder, site, copy == Opcodes.DUP2
                 ? "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V"
-                : "(Ljava/lang/Object;Ljava/lang/String;)V", false);
+                : "(Ljava/lang/Object;Ljava/lang/String;)V");
+    }
+
+    private void recordCopied(String recorder, String site, String descriptor) {
+        super.visitLdcInsn(site);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, recorder, descriptor, false);
     }
 
     /** Any instruction ends the window in which a {@code dup} counts as part of a {@code new}. */
@@ -130,6 +161,7 @@ final class CallSiteRewriter extends MethodVisitor {
     @Override
     public void visitVarInsn(int opcode, int varIndex) {
         instruction();
+        thisReplaced |= varIndex == 0 && opcode >= Opcodes.ISTORE && opcode <= Opcodes.ASTORE;
         super.visitVarInsn(opcode, varIndex);
     }
 

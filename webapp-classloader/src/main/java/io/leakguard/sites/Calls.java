@@ -1,5 +1,7 @@
 package io.leakguard.sites;
 
+import java.security.Provider;
+import java.security.Security;
 import java.sql.Driver;
 import java.sql.DriverAction;
 import java.sql.DriverManager;
@@ -7,6 +9,12 @@ import java.sql.SQLException;
 import java.util.Date;
 import java.util.Timer;
 import java.util.TimerTask;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.MBeanRegistrationException;
+import javax.management.MBeanServer;
+import javax.management.NotCompliantMBeanException;
+import javax.management.ObjectInstance;
+import javax.management.ObjectName;
 
 /**
  * Stand-ins for calls whose leaked argument lies under another on the operand stack, where instrumented code cannot
@@ -51,5 +59,26 @@ public final class Calls {
     public static void registerDriver(Driver driver, DriverAction action, String site) throws SQLException {
         DriverManager.registerDriver(driver, action);
         CreationSites.record(driver, site);
+    }
+
+    public static int insertProviderAt(Provider provider, int position, String site) {
+        int inserted = Security.insertProviderAt(provider, position);
+        CreationSites.record(provider, site);
+        return inserted;
+    }
+
+    /**
+     * Records the name the MBean was registered under, not the MBean: the MBean check finds MBeans by the names
+     * {@code queryNames} returns, and the JDK's MBean server returns the very name instance it registered (which
+     * differs from the one passed when the MBean names itself in {@code preRegister}). The server holds that name
+     * exactly as long as the MBean is registered.
+     */
+    public static ObjectInstance registerMBean(MBeanServer server, Object mbean, ObjectName name, String site)
+            throws InstanceAlreadyExistsException, MBeanRegistrationException, NotCompliantMBeanException {
+        ObjectInstance registered = server.registerMBean(mbean, name);
+        if (registered != null) {
+            CreationSites.record(registered.getObjectName(), site);
+        }
+        return registered;
     }
 }

@@ -1,5 +1,7 @@
 package io.leakguard.sites;
 
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.Map;
@@ -14,6 +16,7 @@ public final class CreationSites {
 
     private static final Map<Key, String> SITES = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
+    private static final InternalField TIMER_THREAD = JdkInternals.field("java.util.Timer", "thread");
 
     private CreationSites() {
     }
@@ -30,6 +33,17 @@ public final class CreationSites {
     public static void recordThread(Object receiver, String site) {
         if (receiver instanceof Thread) {
             record(receiver, site);
+        }
+    }
+
+    /**
+     * Called by instrumented code once a Timer is made. A timer's thread is all of it the timer check can find (nothing
+     * refers from the thread back to the Timer), so the thread is recorded; without {@code --add-opens} for
+     * {@code java.util}, which that check needs as well, nothing is.
+     */
+    public static void recordTimer(Object timer, String site) {
+        if (TIMER_THREAD.available()) {
+            record(TIMER_THREAD.get(timer), site);
         }
     }
 

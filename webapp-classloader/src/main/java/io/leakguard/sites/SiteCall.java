@@ -7,9 +7,16 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * A JDK call that creates or registers something leakguard reports, and how an instrumented call site records it.
- * Calls are recognised on the JDK type itself, except {@code start()}: a thread is often started through its own
- * subclass ({@code myThread.start()}), which cannot be told from any other {@code start()} without loading classes
- * mid-transform, so every {@code start()} call site asks its receiver, at run time, whether it is a Thread.
+ * Calls are recognised on the JDK type itself, except two known by their method alone. {@code start()}: a thread is
+ * often started through its own subclass ({@code myThread.start()}), which cannot be told from any other
+ * {@code start()} without loading classes mid-transform, so every {@code start()} call site asks its receiver, at run
+ * time, whether it is a Thread. {@code startVirtualThread}: its owner, Thread, is named by so many classes that
+ * filtering on it would have most of them parsed for nothing.
+ *
+ * <p>A constructed type is also recorded when the application subclasses it ({@code new MyThreadLocal()}): the
+ * subclass's constructor records itself right after its {@code super(...)} call, at that line. Which classes are
+ * subclasses is only known once they load, often after the class that makes them was instrumented; for an anonymous
+ * subclass the constructor's line is the line of its {@code new}, for a named one it is the subclass's constructor.
  *
  * @param opcode     the invoke instruction
  * @param owner      the internal name of the JDK class, or {@link #ANY_OWNER}
@@ -31,6 +38,8 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
         RESULT,
         /** The object a constructor initialised: copied after the call and recorded. */
         CONSTRUCTED,
+        /** A constructed Timer: its thread is recorded, the one part of a timer the timer check can find. */
+        TIMER,
         /** An argument under a wide one: the call is replaced by its stand-in in {@link Calls}. */
         STAND_IN
     }
@@ -39,12 +48,26 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
 
     static final List<SiteCall> ALL = List.of(
             new SiteCall(Opcodes.INVOKEVIRTUAL, ANY_OWNER, "start", "()V", Record.THREAD_RECEIVER),
+            new SiteCall(Opcodes.INVOKESTATIC, ANY_OWNER, "startVirtualThread",
+                    "(Ljava/lang/Runnable;)Ljava/lang/Thread;", Record.RESULT),
+            // Thread.Builder (Java 21): named, not compiled against, so leakguard still builds for Java 17.
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder", "start", null, Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder", "unstarted", null, Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "start", null,
+                    Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "unstarted", null,
+                    Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfVirtual", "start", null,
+                    Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfVirtual", "unstarted", null,
+                    Record.RESULT),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/Runtime", "addShutdownHook", "(Ljava/lang/Thread;)V",
                     Record.LAST_ARGUMENT),
             new SiteCall(Opcodes.INVOKESTATIC, "java/sql/DriverManager", "registerDriver", "(Ljava/sql/Driver;)V",
                     Record.LAST_ARGUMENT),
             new SiteCall(Opcodes.INVOKESTATIC, "java/sql/DriverManager", "registerDriver",
                     "(Ljava/sql/Driver;Ljava/sql/DriverAction;)V", Record.STAND_IN),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/util/Timer", "<init>", null, Record.TIMER),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/util/Timer", "schedule", "(Ljava/util/TimerTask;J)V",
                     Record.STAND_IN),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/util/Timer", "schedule",
@@ -64,10 +87,25 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
                     Record.CONSTRUCTED),
             new SiteCall(Opcodes.INVOKESPECIAL, "java/util/concurrent/ForkJoinPool", "<init>", null,
                     Record.CONSTRUCTED),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/lang/ThreadLocal", "<init>", null, Record.CONSTRUCTED),
+            new SiteCall(Opcodes.INVOKESPECIAL, "java/lang/InheritableThreadLocal", "<init>", null,
+                    Record.CONSTRUCTED),
             new SiteCall(Opcodes.INVOKESTATIC, "java/lang/ThreadLocal", "withInitial", null, Record.RESULT),
             // The entry it makes is the leak: its key and its value, whichever of them reaches the application.
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/ThreadLocal", "set", "(Ljava/lang/Object;)V",
-                    Record.RECEIVER_AND_ARGUMENT));
+                    Record.RECEIVER_AND_ARGUMENT),
+            new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/InheritableThreadLocal", "set", "(Ljava/lang/Object;)V",
+                    Record.RECEIVER_AND_ARGUMENT),
+            new SiteCall(Opcodes.INVOKESTATIC, "java/security/Security", "addProvider",
+                    "(Ljava/security/Provider;)I", Record.LAST_ARGUMENT),
+            new SiteCall(Opcodes.INVOKESTATIC, "java/security/Security", "insertProviderAt",
+                    "(Ljava/security/Provider;I)I", Record.STAND_IN),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "javax/management/MBeanServer", "registerMBean",
+                    "(Ljava/lang/Object;Ljavax/management/ObjectName;)Ljavax/management/ObjectInstance;",
+                    Record.STAND_IN),
+            new SiteCall(Opcodes.INVOKESTATIC, "java/net/http/HttpClient", "newHttpClient", null, Record.RESULT),
+            new SiteCall(Opcodes.INVOKEINTERFACE, "java/net/http/HttpClient$Builder", "build", null,
+                    Record.RESULT));
 
     /** The owners worth parsing a class for; a class that names none of them is loaded untouched. */
     static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).filter(owner -> !owner.equals(ANY_OWNER))
@@ -79,7 +117,11 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
 
     /** True for a class whose instances are recorded where they are constructed. */
     static boolean constructed(String type) {
-        return ALL.stream().anyMatch(call -> call.record == Record.CONSTRUCTED && call.owner.equals(type));
+        return ALL.stream().anyMatch(call -> call.constructor() && call.owner.equals(type));
+    }
+
+    boolean constructor() {
+        return record == Record.CONSTRUCTED || record == Record.TIMER;
     }
 
     static SiteCall find(int opcode, String owner, String name, String descriptor) {

@@ -69,6 +69,7 @@ public final class SiteTransformer implements ClassFileTransformer {
     private static final class Instrumenter extends ClassVisitor {
 
         private String className;
+        private String superclass;
         private String sourceFile;
         private boolean changed;
 
@@ -80,6 +81,7 @@ public final class SiteTransformer implements ClassFileTransformer {
         public void visit(int version, int access, String name, String signature, String superName,
                 String[] interfaces) {
             className = name.replace('/', '.');
+            superclass = superName;
             super.visit(version, access, name, signature, superName, interfaces);
         }
 
@@ -93,7 +95,7 @@ public final class SiteTransformer implements ClassFileTransformer {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
             return new CallSiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions),
-                    line -> site(name, line), () -> changed = true);
+                    name.equals("<init>") ? superclass : null, line -> site(name, line), () -> changed = true);
         }
 
         /** Where a call in this class is, in the form of a stack trace element. */

@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each instrumented kind on a real Tomcat: the warning names the fixture's source line that made the leak. */
 class CreationSitesTest {
 
+    private static final String REGISTRATIONS = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet";
+    private static final int JAVA = Runtime.version().feature();
+
     @AfterEach
     void restoreDefaults() {
         LeakGuardClassLoader.setPolicy(Policy.defaults());
@@ -39,13 +42,23 @@ class CreationSitesTest {
                         "waiter.start();"),
                 Arguments.of("timer-own", "/leak", "] Timer leak: ",
                         "timer-own", "io.leakguard.fixture.timerown.ReportServlet", "<clinit>",
-                        "TIMER.schedule(new RefreshReport(), 0, 50);"),
+                        "TIMER = new Timer();"),
                 Arguments.of("threadlocal-static", "/leak", "ThreadLocal leak: ThreadLocal java.lang.ThreadLocal@",
                         "threadlocal-static", "io.leakguard.fixture.threadlocalstatic.StaticThreadLocalServlet",
                         "doGet", "LAST_VISIT.set(new Visit());"),
                 Arguments.of("threadlocal-static", "/leak", "ThreadLocal leak: ThreadLocal java.lang.ThreadLocal$Supp",
                         "threadlocal-static", "io.leakguard.fixture.threadlocalstatic.StaticThreadLocalServlet",
                         "<clinit>", "ThreadLocal.withInitial(Visit::new);"),
+                Arguments.of("threadlocal-custom", "/leak", "] ThreadLocal leak: ",
+                        "threadlocal-custom",
+                        "io.leakguard.fixture.threadlocalcustom.CustomThreadLocalServlet$CounterThreadLocal", "<init>",
+                        "class CounterThreadLocal extends ThreadLocal<Counter> {"),
+                Arguments.of("threadlocal-created", "/leak?kind=anonymous", "] ThreadLocal leak: ",
+                        "threadlocal-created", "io.leakguard.fixture.threadlocalcreated.CreatedThreadLocalServlet$1",
+                        "<init>", "FIRST_VISIT = new ThreadLocal<>() {"),
+                Arguments.of("threadlocal-created", "/leak?kind=inheritable", "] ThreadLocal leak: ",
+                        "threadlocal-created", "io.leakguard.fixture.threadlocalcreated.CreatedThreadLocalServlet",
+                        "<clinit>", "new InheritableThreadLocal<>();"),
                 Arguments.of("executor", "/leak", "with 2 live thread(s) (pool-",
                         "executor", "io.leakguard.fixture.executor.ExecutorServlet", "<clinit>",
                         "Executors.newFixedThreadPool(2);"),
@@ -62,8 +75,19 @@ class CreationSitesTest {
                         "fake-jdbc-driver", "io.leakguard.fixture.fakejdbc.FakeDriver", "<clinit>",
                         "DriverManager.registerDriver(new FakeDriver());"),
                 Arguments.of("jvm-registrations", "/leak?kind=hook", "] ShutdownHook leak: ",
-                        "jvm-registrations", "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet",
-                        "register", "Runtime.getRuntime().addShutdownHook("));
+                        "jvm-registrations", REGISTRATIONS, "register", "Runtime.getRuntime().addShutdownHook("),
+                Arguments.of("jvm-registrations", "/leak?kind=provider", "] SecurityProvider leak: ",
+                        "jvm-registrations", REGISTRATIONS, "register", "Security.addProvider("),
+                Arguments.of("jvm-registrations", "/leak?kind=providerat", "] SecurityProvider leak: ",
+                        "jvm-registrations", REGISTRATIONS, "register", "Security.insertProviderAt("),
+                Arguments.of("jvm-registrations", "/leak?kind=mbean", "] MBean leak: ",
+                        "jvm-registrations", REGISTRATIONS, "registerMBean", "getPlatformMBeanServer().registerMBean("),
+                Arguments.of("jvm-registrations", "/leak?kind=httpclient", "] HttpClient leak: ",
+                        "jvm-registrations", REGISTRATIONS, "register", "HttpClient.newHttpClient();"),
+                Arguments.of("jvm-registrations", "/leak?kind=httpclientbuilder", "] HttpClient leak: ",
+                        "jvm-registrations", REGISTRATIONS, "register", "HttpClient.newBuilder().build();"))
+                // From Java 24 on an HttpClient cannot pin its application, so there is no warning to name its site.
+                .filter(kind -> JAVA < 24 || !((String) kind.get()[1]).contains("httpclient"));
     }
 
     @ParameterizedTest(name = "{0}{1}")
@@ -77,6 +101,19 @@ class CreationSitesTest {
             assertTrue(Gc.collected(loader), log.all());
             String warning = Fixtures.single(log.warnings("/app").stream().filter(w -> w.contains(pick)).toList());
             assertTrue(warning.contains("; created at " + site + "; fixed: "), warning);
+        });
+    }
+
+    @Test
+    void aTimerSaysWhereItWasMadeAndWhereItsTaskWasScheduled() {
+        Fixtures.guarded("timer-own", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = Fixtures.single(
+                    log.warnings("/app").stream().filter(w -> w.contains("] Timer leak: ")).toList());
+            assertTrue(warning.contains("$RefreshReport@"), warning);
+            assertTrue(warning.contains(" scheduled at " + site("timer-own",
+                    "io.leakguard.fixture.timerown.ReportServlet", "<clinit>",
+                    "TIMER.schedule(new RefreshReport(), 0, 50);") + "; on thread ["), warning);
         });
     }
 
@@ -99,11 +136,18 @@ class CreationSitesTest {
                         () -> Policy.defaults().with("creationSites", "maybe")).getMessage());
     }
 
-    /** The site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture's source. */
-    private static String site(String module, String className, String method, String lineText) {
-        String simple = className.substring(className.lastIndexOf('.') + 1);
-        Path source = Path.of("..", "fixtures", module, "src", "main", "java",
-                className.replace('.', '/') + ".java");
+    /**
+     * The site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture's source; a
+     * nested class {@code a.b.C$D} is in {@code C.java}.
+     */
+    static String site(String module, String className, String method, String lineText) {
+        return site(Path.of("..", "fixtures", module, "src", "main", "java"), className, method, lineText);
+    }
+
+    static String site(Path sources, String className, String method, String lineText) {
+        String topLevel = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
+        String simple = topLevel.substring(topLevel.lastIndexOf('.') + 1);
+        Path source = sources.resolve(topLevel.replace('.', '/') + ".java");
         try {
             List<String> lines = Files.readAllLines(source);
             List<Integer> matching = Stream.iterate(0, i -> i < lines.size(), i -> i + 1)

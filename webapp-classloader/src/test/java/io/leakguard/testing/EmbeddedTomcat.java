@@ -67,10 +67,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Deploys a fixture at {@code path}, with leakguard's class loader or with Tomcat's own. */
     public Context deploy(String fixture, String path, boolean withLeakGuard) {
+        return deploy(fixtureWar(fixture), path, withLeakGuard);
+    }
+
+    /** Deploys a WAR file or an unpacked web application at {@code path}, with leakguard's loader or Tomcat's. */
+    public Context deploy(Path docBase, String path, boolean withLeakGuard) {
         WebappLoader loader = new WebappLoader();
         loader.setLoaderClass(withLeakGuard ? "io.leakguard.loader.LeakGuardClassLoader"
                 : ParallelWebappClassLoader.class.getName());
-        return deploy(fixture, path, loader);
+        return deploy(docBase, path, loader);
     }
 
     /** Deploys a fixture at {@code path} with no loader chosen, as a WAR dropped into webapps/ is. */
@@ -80,10 +85,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Deploys a fixture at {@code path} with the given loader, or with none chosen when it is null. */
     public Context deploy(String fixture, String path, WebappLoader loader) {
+        return deploy(fixtureWar(fixture), path, loader);
+    }
+
+    /** Deploys a WAR file or an unpacked web application directory at {@code path}. */
+    public Context deploy(Path docBase, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
         context.setName(path);
         context.setPath(path);
-        context.setDocBase(fixtureWar(fixture).toString());
+        context.setDocBase(docBase.toString());
         if (loader != null) {
             context.setLoader(loader);
         }
@@ -96,7 +106,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
         context.addLifecycleListener(config);
         tomcat.getHost().addChild(context);
         if (!context.getState().isAvailable()) {
-            throw new IllegalStateException("fixture " + fixture + " failed to start at " + path);
+            throw new IllegalStateException("web application " + docBase + " failed to start at " + path);
         }
         return context;
     }
