@@ -7,11 +7,11 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * A JDK call that creates or registers something leakguard reports, and how an instrumented call site records it.
- * Calls are recognised on the JDK type itself, except two known by their method alone. {@code start()}: a thread is
- * often started through its own subclass ({@code myThread.start()}), which cannot be told from any other
- * {@code start()} without loading classes mid-transform, so every {@code start()} call site asks its receiver, at run
- * time, whether it is a Thread. {@code startVirtualThread}: its owner, Thread, is named by so many classes that
- * filtering on it would have most of them parsed for nothing.
+ * Calls are recognised on the JDK type itself, except {@code start()}: a thread is often started through its own
+ * subclass ({@code myThread.start()}), which cannot be told from any other {@code start()} without loading classes
+ * mid-transform, so every {@code start()} call site asks its receiver, at run time, whether it is a Thread. Virtual
+ * threads ({@code startVirtualThread}, {@code Thread.ofVirtual()}) are not recorded: no check can see them, and an
+ * application may start one per request.
  *
  * <p>A constructed type is also recorded when the application subclasses it ({@code new MyThreadLocal()}): the
  * subclass's constructor records itself right after its {@code super(...)} call, at that line. Which classes are
@@ -48,18 +48,12 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
 
     static final List<SiteCall> ALL = List.of(
             new SiteCall(Opcodes.INVOKEVIRTUAL, ANY_OWNER, "start", "()V", Record.THREAD_RECEIVER),
-            new SiteCall(Opcodes.INVOKESTATIC, ANY_OWNER, "startVirtualThread",
-                    "(Ljava/lang/Runnable;)Ljava/lang/Thread;", Record.RESULT),
             // Thread.Builder (Java 21): named, not compiled against, so leakguard still builds for Java 17.
             new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder", "start", null, Record.RESULT),
             new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder", "unstarted", null, Record.RESULT),
             new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "start", null,
                     Record.RESULT),
             new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "unstarted", null,
-                    Record.RESULT),
-            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfVirtual", "start", null,
-                    Record.RESULT),
-            new SiteCall(Opcodes.INVOKEINTERFACE, "java/lang/Thread$Builder$OfVirtual", "unstarted", null,
                     Record.RESULT),
             new SiteCall(Opcodes.INVOKEVIRTUAL, "java/lang/Runtime", "addShutdownHook", "(Ljava/lang/Thread;)V",
                     Record.LAST_ARGUMENT),
