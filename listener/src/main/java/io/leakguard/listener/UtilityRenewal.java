@@ -87,8 +87,10 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
                     ending.stream().map(Thread::getName).sorted().toList(),
                     within.toSeconds());
         } else {
-            queue(endsHere ? 0 : retry);
+            long delay = endsHere ? 0 : retry;
             retry = Math.min(retry * 2, LAST_RETRY_NANOS);
+            // Last: once queued, another worker may take it and run it while this one is still ending.
+            queue(delay);
         }
         if (endsHere) {
             if (INHERITABLE.available()) {
