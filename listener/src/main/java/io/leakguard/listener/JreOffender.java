@@ -1,5 +1,7 @@
 package io.leakguard.listener;
 
+import java.util.List;
+
 /**
  * One known place where the JRE keeps the context class loader of whoever touches it first: a web application's, if
  * a web application is first. Preloading the offender once at server start, with the system loader as context class
@@ -21,7 +23,21 @@ public record JreOffender(String id, int fromJdk, int toJdk, String module, Stri
     /** A preload; it may throw, and then only this offender is reported as not preloaded. */
     @FunctionalInterface
     public interface Action {
-        void run() throws Exception;
+        void run(Configured configured) throws Exception;
+    }
+
+    /**
+     * What the operator configured for the preloads, from the listener's attributes.
+     *
+     * @param classesToInitialize the classes the {@code classesToInitialize} entry initialises
+     */
+    public record Configured(List<String> classesToInitialize) {
+
+        public static final Configured NOTHING = new Configured(List.of());
+
+        public Configured {
+            classesToInitialize = List.copyOf(classesToInitialize);
+        }
     }
 
     /** Whether this offender can still pin a web application on the running JDK. */

@@ -19,9 +19,6 @@ import org.slf4j.Logger;
  */
 public final class JreOffenders {
 
-    /** System property with the extra classes to initialise, comma-separated, as Tomcat's classesToInitialize. */
-    public static final String CLASSES_TO_INITIALIZE = "leakguard.classesToInitialize";
-
     private static final Logger LOG = ReportLog.logger();
 
     // Lambdas with a body, not method references: a method reference resolves its class when the catalogue is built,
@@ -31,37 +28,37 @@ public final class JreOffenders {
                     "ImageIO.getCacheDirectory() creates the main sun.awt.AppContext, which keeps the context class"
                             + " loader of the thread that created it for the life of the JVM (still so on JDK 25);"
                             + " ImageIO, Java2D, Swing and libraries built on them create it on first use",
-                    true, () -> ImageIO.getCacheDirectory()),
+                    true, configured -> ImageIO.getCacheDirectory()),
             new JreOffender("driverManager", 1, JreOffender.STILL_OPEN, "java.sql",
                     "DriverManager.getDrivers() runs the one-time ServiceLoader scan for JDBC drivers; run first by a"
                             + " web application, it registers that application's own drivers server-wide, which stock"
                             + " Tomcat then has to force out on stop, and never finds those in $CATALINA_BASE/lib",
-                    true, JreOffenders::scanServerDrivers),
+                    true, configured -> scanServerDrivers()),
             new JreOffender("jarUrlCaching", 1, JreOffender.STILL_OPEN, "java.base",
                     "URLConnection.setDefaultUseCaches(\"jar\", false) (JDK-8163449): a cached jar: URL keeps its"
                             + " JarFile open for the life of the JVM, so a WEB-INF/lib jar stays open (locked on"
                             + " Windows) after undeploy",
-                    true, () -> URLConnection.setDefaultUseCaches("jar", false)),
+                    true, configured -> URLConnection.setDefaultUseCaches("jar", false)),
             new JreOffender("secureRandom", 1, 18, "java.base",
                     "new SecureRandom().generateSeed(1) starts the seed generator; when the seed source falls back to"
                             + " the threaded generator, its 'SeedGenerator Thread' keeps the creating thread's context"
                             + " class loader forever. JDK 19 (JDK-8284161) gives threads that do not inherit thread"
                             + " locals the system loader instead",
-                    true, () -> new SecureRandom().generateSeed(1)),
+                    true, configured -> new SecureRandom().generateSeed(1)),
             new JreOffender("forkJoinCommonPool", 8, 8, "java.base",
                     "ForkJoinPool.commonPool() warm-up: JDK 8 common-pool workers kept the context class loader of"
                             + " the thread that made the pool spawn them; since JDK 9 (JDK-8172726) they get the"
                             + " system loader",
-                    false, () -> ForkJoinPool.commonPool().submit(() -> { }).get()),
+                    false, configured -> ForkJoinPool.commonPool().submit(() -> { }).get()),
             new JreOffender("preferences", 1, JreOffender.STILL_OPEN, "java.prefs",
                     "initialises java.util.prefs.FileSystemPreferences, whose static initialiser starts the sync"
                             + " Timer thread 'Timer-0' (and a shutdown hook) that keep the context class loader of"
                             + " the first user of java.util.prefs for the life of the JVM (still so on JDK 25)",
-                    true, JreOffenders::startPreferencesSyncTimer),
+                    true, configured -> startPreferencesSyncTimer()),
             new JreOffender("classesToInitialize", 1, JreOffender.STILL_OPEN, "java.base",
-                    "initialises each class named in the system property " + CLASSES_TO_INITIALIZE + ", for"
+                    "initialises each class named in the listener's classesToInitialize attribute, for"
                             + " server-library or JRE classes whose static initialiser keeps the context class loader",
-                    true, JreOffenders::initializeListedClasses));
+                    true, configured -> initialize(configured.classesToInitialize())));
 
     private JreOffenders() {
     }
@@ -79,10 +76,10 @@ public final class JreOffenders {
     }
 
     /**
-     * Preloads each offender that matters on this JDK and that {@code enabled} accepts, with the system class loader
-     * as context class loader, so that the JRE keeps that loader instead of a web application's.
+     * Preloads each offender that matters on this JDK and that {@code enabled} accepts, as {@code configured}, with the
+     * system class loader as context class loader, so that the JRE keeps that loader instead of a web application's.
      */
-    public static void preload(Predicate<String> enabled) {
+    public static void preload(Predicate<String> enabled, JreOffender.Configured configured) {
         List<String> preloaded = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> off = new ArrayList<>();
@@ -97,7 +94,7 @@ public final class JreOffenders {
                 } else if (!enabled.test(offender.id())) {
                     off.add(offender.id());
                 } else {
-                    (ran(offender) ? preloaded : failed).add(offender.id());
+                    (ran(offender, configured) ? preloaded : failed).add(offender.id());
                 }
             }
         } finally {
@@ -107,9 +104,9 @@ public final class JreOffenders {
                 + " JDK: {}", Runtime.version().feature(), names(preloaded), names(failed), names(off), names(notNeeded));
     }
 
-    private static boolean ran(JreOffender offender) {
+    private static boolean ran(JreOffender offender, JreOffender.Configured configured) {
         try {
-            offender.action().run();
+            offender.action().run(configured);
             return true;
         } catch (VirtualMachineError e) {
             throw e;
@@ -152,12 +149,9 @@ public final class JreOffenders {
     }
 
     /** Like Tomcat, the classes come from the loader of the server's lib folder, which also sees the JRE's. */
-    private static void initializeListedClasses() throws ClassNotFoundException {
+    private static void initialize(List<String> classes) throws ClassNotFoundException {
         List<String> missing = new ArrayList<>();
-        for (String name : System.getProperty(CLASSES_TO_INITIALIZE, "").split("[,\\s]+")) {
-            if (name.isEmpty()) {
-                continue;
-            }
+        for (String name : classes) {
             try {
                 Class.forName(name, true, JreOffenders.class.getClassLoader());
             } catch (ClassNotFoundException e) {

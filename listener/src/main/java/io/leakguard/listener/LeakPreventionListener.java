@@ -43,7 +43,7 @@ public class LeakPreventionListener implements LifecycleListener {
         settings.verify();
         announce();
         LeakGuardClassLoader.setPolicy(settings.policy());
-        JreOffenders.preload(settings::jreOffenderEnabled);
+        JreOffenders.preload(settings::jreOffenderEnabled, settings.jreOffendersConfigured());
         leaks = new LeakWatch(settings.watchdogDelay());
         ContextGuard guard = new ContextGuard(
                 new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis()),

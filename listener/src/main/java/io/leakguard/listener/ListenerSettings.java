@@ -3,6 +3,7 @@ package io.leakguard.listener;
 import io.leakguard.cleanup.Policy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,12 +24,14 @@ final class ListenerSettings {
     static final String JRE_OFFENDERS = "jreOffenders";
     static final String JRE_OFFENDER_PREFIX = "jreOffender.";
     static final String WATCHDOG = "findLeaksWatchdogSeconds";
+    static final String CLASSES_TO_INITIALIZE = "classesToInitialize";
 
     private Policy policy = Policy.defaults();
     private Renewal renewal = Renewal.LEAKS;
     private long renewalDelayMillis = 100;
     private boolean jreOffenders = true;
     private long watchdogSeconds = 60;
+    private List<String> classesToInitialize = List.of();
     private final Map<String, Boolean> jreOffenderChoices = new HashMap<>();
     private final Set<String> engineChecksOff = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
@@ -47,6 +50,9 @@ final class ListenerSettings {
             case RENEWAL_DELAY -> renewalDelayMillis = wholeNumber(name, value);
             case JRE_OFFENDERS -> jreOffenders = onOff(name, value);
             case WATCHDOG -> watchdogSeconds = wholeNumber(name, value);
+            // Names only: a class that is not there is reported when the preloads run, not a reason to stop the start.
+            case CLASSES_TO_INITIALIZE -> classesToInitialize = Arrays.stream(value.split("[,\\s]+"))
+                    .filter(className -> !className.isEmpty()).toList();
             default -> {
                 if (name.startsWith(JRE_OFFENDER_PREFIX)) {
                     jreOffender(name, value);
@@ -100,15 +106,19 @@ final class ListenerSettings {
         return engineChecksOff.contains(id);
     }
 
-    /** An entry runs when the catalogue is on and its own attribute, or else the catalogue's default, says so. */
     /** How long after a stop the Find leaks watchdog checks that application's loader once; zero: never. */
     Duration watchdogDelay() {
         return Duration.ofSeconds(watchdogSeconds);
     }
 
+    /** An entry runs when the catalogue is on and its own attribute, or else the catalogue's default, says so. */
     boolean jreOffenderEnabled(String id) {
         return jreOffenders && jreOffenderChoices.getOrDefault(id, JreOffenders.catalogue().stream()
                 .anyMatch(offender -> offender.id().equals(id) && offender.defaultOn()));
+    }
+
+    JreOffender.Configured jreOffendersConfigured() {
+        return new JreOffender.Configured(classesToInitialize);
     }
 
     static Set<String> attributes() {
@@ -117,6 +127,7 @@ final class ListenerSettings {
         names.add(RENEWAL_DELAY);
         names.add(JRE_OFFENDERS);
         names.add(WATCHDOG);
+        names.add(CLASSES_TO_INITIALIZE);
         names.add(JRE_OFFENDER_PREFIX + "<id>");
         return names;
     }

@@ -46,7 +46,7 @@ final class PooledExecutor {
         this.renewThreadsOlderThanNow = renewThreadsOlderThanNow;
     }
 
-    /** Every renewable pool of the server. Tomcat's utility pool is a JDK pool and cannot renew its threads. */
+    /** Every pool of the server that renews by age; Tomcat's utility pool does not (see {@link UtilityPool}). */
     static List<PooledExecutor> of(Server server) {
         List<PooledExecutor> pools = new ArrayList<>();
         for (Service service : server.findServices()) {

@@ -6,7 +6,10 @@ import java.util.Locale;
 enum Renewal {
     /** Only the pools with a thread that holds a leak the engine reported but did not fix. */
     LEAKS,
-    /** Every pool of the server after every stop, as Tomcat's ThreadLocalLeakPreventionListener does. */
+    /**
+     * Every pool of the server after every stop, as Tomcat's ThreadLocalLeakPreventionListener does for the pools its
+     * connectors use; here also {@code <Executor>}s no connector uses, and the utility pool.
+     */
     ALWAYS,
     /** Never. */
     OFF;

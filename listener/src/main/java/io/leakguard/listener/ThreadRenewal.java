@@ -4,7 +4,9 @@ import io.leakguard.cleanup.LiveThreads;
 import io.leakguard.cleanup.Outcome;
 import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Server;
 
 /**
@@ -24,7 +27,7 @@ import org.apache.catalina.Server;
  * its threads holds an unfixed finding ({@code renewal=leaks}), or after every stop ({@code renewal=always}). While it
  * renews, the pool's renewal delay is lowered to {@code renewalDelayMillis} and put back once every thread older than
  * the stop is gone, or after {@link #WATCH_AT_MOST_MILLIS} when the pool stays idle (idle threads renew only after
- * their next task).
+ * their next task). Tomcat's utility pool has no renewal of its own: {@link UtilityPool} ends its threads one by one.
  */
 final class ThreadRenewal {
 
@@ -48,7 +51,8 @@ final class ThreadRenewal {
 
     /** Acts on the report of a context that is stopping. */
     void after(Report report) {
-        if (mode == Renewal.OFF) {
+        // A server that is stopping ends every pool anyway.
+        if (mode == Renewal.OFF || server.getState().compareTo(LifecycleState.STOPPING_PREP) >= 0) {
             return;
         }
         Set<String> holderNames = report.findings().stream().filter(f -> f.outcome() != Outcome.FIXED)
@@ -73,11 +77,28 @@ final class ThreadRenewal {
             ReportLog.logger().info("leakguard: [{}] renewing the threads of {}, one every {} ms, as each ends its "
                     + "current task", report.webapp(), renewed, delayMillis);
         }
+        UtilityPool.of(server).ifPresent(utility -> renewUtilityThreads(utility, holders, report.webapp()));
         if (!holders.isEmpty()) {
             ReportLog.logger().warn("leakguard: [{}] threads {} hold leaks that were not fixed and belong to no pool "
-                    + "leakguard can renew (Tomcat's utility pool cannot renew its threads); the web application's "
-                    + "classes stay in memory until those threads end", report.webapp(),
-                    holders.stream().map(Thread::getName).sorted().toList());
+                    + "leakguard can renew; the web application's classes stay in memory until those threads end",
+                    report.webapp(), holders.stream().map(Thread::getName).sorted().toList());
+        }
+    }
+
+    /**
+     * The utility pool renews thread by thread rather than by age: its threads are few and all alike, and ending one
+     * that holds nothing gains nothing. It takes the utility threads out of {@code holders}.
+     */
+    private void renewUtilityThreads(UtilityPool utility, List<Thread> holders, String webapp) {
+        List<Thread> ending = new ArrayList<>();
+        if (mode == Renewal.ALWAYS) {
+            Arrays.stream(LiveThreads.all()).filter(UtilityPool::named).forEach(ending::add);
+        } else {
+            holders.stream().filter(UtilityPool::named).forEach(ending::add);
+        }
+        holders.removeIf(UtilityPool::named);
+        if (!ending.isEmpty()) {
+            utility.renew(webapp, ending, Duration.ofMillis(WATCH_AT_MOST_MILLIS));
         }
     }
 

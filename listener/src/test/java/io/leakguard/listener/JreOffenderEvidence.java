@@ -45,7 +45,7 @@ final class JreOffenderEvidence {
     /** Preloads one offender only, so that the collection proves that entry, not the catalogue as a whole. */
     static void preload(String id) {
         assertTrue(JreOffenders.ids().contains(id), id);
-        JreOffenders.preload(id::equals);
+        JreOffenders.preload(id::equals, JreOffender.Configured.NOTHING);
     }
 
     static JreOffender entry(String id) {

@@ -10,7 +10,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.URLConnection;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The loop that applies the catalogue: isolation, the context class loader, and the one INFO line. */
@@ -24,11 +23,6 @@ class JreOffendersTest {
         }
     }
 
-    @AfterEach
-    void clearClassList() {
-        System.clearProperty(JreOffenders.CLASSES_TO_INITIALIZE);
-    }
-
     @Test
     void idsFollowTheCatalogue() {
         assertEquals(List.of("appContext", "driverManager", "jarUrlCaching", "secureRandom", "forkJoinCommonPool",
@@ -37,12 +31,12 @@ class JreOffendersTest {
 
     @Test
     void preloadsWithTheSystemLoaderAndGivesTheCallersBack() throws Exception {
-        System.setProperty(JreOffenders.CLASSES_TO_INITIALIZE, ContextLoaderWitness.class.getName());
         Thread thread = Thread.currentThread();
         ClassLoader callers = thread.getContextClassLoader();
         try (URLClassLoader server = new URLClassLoader(new URL[0], callers)) {
             thread.setContextClassLoader(server);
-            JreOffenders.preload("classesToInitialize"::equals);
+            JreOffenders.preload("classesToInitialize"::equals,
+                    new JreOffender.Configured(List.of(ContextLoaderWitness.class.getName())));
             assertSame(server, thread.getContextClassLoader());
         } finally {
             thread.setContextClassLoader(callers);
@@ -52,9 +46,9 @@ class JreOffendersTest {
 
     @Test
     void aFailingOffenderCostsOneWarningAndNothingElse() {
-        System.setProperty(JreOffenders.CLASSES_TO_INITIALIZE, "no.such.Offender");
         try (LogCapture log = LogCapture.start()) {
-            JreOffenders.preload(id -> id.equals("jarUrlCaching") || id.equals("classesToInitialize"));
+            JreOffenders.preload(id -> id.equals("jarUrlCaching") || id.equals("classesToInitialize"),
+                    new JreOffender.Configured(List.of("no.such.Offender")));
             assertFalse(URLConnection.getDefaultUseCaches("jar"));
             List<String> warnings = log.messages().stream().filter(m -> m.startsWith("WARNING")).toList();
             assertEquals(List.of("WARNING leakguard: JRE offender classesToInitialize not preloaded, web applications"
@@ -70,7 +64,7 @@ class JreOffendersTest {
     @Test
     void offendersThisJdkFixedAreNotRunAndSaidSo() {
         try (LogCapture log = LogCapture.start()) {
-            JreOffenders.preload(id -> false);
+            JreOffenders.preload(id -> false, JreOffender.Configured.NOTHING);
             String info = log.all();
             assertTrue(info.startsWith("INFO leakguard: JRE offenders preloaded on JDK " + Runtime.version().feature()
                     + ": none; failed: none; switched off: "), info);

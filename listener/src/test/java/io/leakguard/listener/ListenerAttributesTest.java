@@ -1,16 +1,24 @@
 package io.leakguard.listener;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cleanup.Policy;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.LogCapture;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** A wrong attribute on the {@code <Listener>} element stops the server's start and says what would be right. */
+/**
+ * A wrong attribute on the {@code <Listener>} element stops the server's start and says what would be right; a class
+ * to initialise that is not there does not.
+ */
 class ListenerAttributesTest {
 
     @AfterEach
@@ -37,6 +45,31 @@ class ListenerAttributesTest {
         assertTrue(messages.contains("leakguard: the <Listener className=\"io.leakguard.listener"
                 + ".LeakPreventionListener\"> element in server.xml is wrong: "), messages);
         assertTrue(messages.contains(expected), messages);
+    }
+
+    /** Stands for a server-library class an operator lists; tells whether its static initialiser ran. */
+    static final class ListedClass {
+        static {
+            LISTED_CLASS_INITIALISED.set(true);
+        }
+
+        private ListedClass() {
+        }
+    }
+
+    private static final AtomicBoolean LISTED_CLASS_INITIALISED = new AtomicBoolean();
+
+    /** As with Tomcat's classesToInitialize, a class that is not there costs a warning naming it, not the start. */
+    @Test
+    void missingClassToInitializeIsAWarningNotAFailedStart() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("classesToInitialize", "no.such.Offender, " + ListedClass.class.getName());
+        try (LogCapture log = LogCapture.start(); EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener)) {
+            assertEquals(List.of("WARNING leakguard: JRE offender classesToInitialize not preloaded, web applications"
+                    + " may still pin it: java.lang.ClassNotFoundException: no.such.Offender (the others were"
+                    + " initialised)"), log.messages().stream().filter(m -> m.startsWith("WARNING")).toList());
+            assertTrue(LISTED_CLASS_INITIALISED.get(), "the class after the missing one was not initialised");
+        }
     }
 
     private static String causes(Throwable failure) {

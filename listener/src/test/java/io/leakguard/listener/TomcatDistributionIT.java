@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.testing.EmbeddedTomcat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -35,6 +36,8 @@ class TomcatDistributionIT {
 
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
     private static final Duration UNDEPLOYS_WITHIN = Duration.ofSeconds(30);
+    /** A session idle for a second, expired every sixth background run of a second each (Tomcat's default). */
+    private static final Duration EXPIRES_WITHIN = Duration.ofSeconds(30);
     private static final String DATED_CATALINA_LOG = "catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log";
     private static final String LISTENER_LINE =
             "<Listener className=\"io.leakguard.listener.LeakPreventionListener\"/>";
@@ -91,8 +94,7 @@ class TomcatDistributionIT {
                 .replace("<Connector port=", "<Connector executor=\"sharedPool\" port="));
         deployFixtures(base);
 
-        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
-        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        long pid = start(home, base);
         try {
             await(STARTS_WITHIN, () -> status(httpPort, "/leaky/leak") == 200, "Tomcat did not serve /leaky");
             assertEquals(2, liveGuardedLoaders(pid), "one leakguard class loader per web application");
@@ -115,6 +117,48 @@ class TomcatDistributionIT {
         assertTrue(log.contains("leakguard: [/leaky] stopped: 0 leaks fixed, 1 warned, 0 skipped in "), log);
         assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [sharedPool], one every 100 ms"), log);
         assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported what leakguard warned of:\n" + log);
+    }
+
+    /**
+     * A session listener leaves ThreadLocal entries on the utility thread that expired the session, and the engine is
+     * told to leave them in place: only ending that utility thread frees the web application. Tomcat's background
+     * processing, periodic tasks of that pool, must go on expiring the sessions of another application afterwards.
+     */
+    @Test
+    void utilityThreadsAreRenewed() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocals=\"warn\"/>"));
+        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-session-expiry"), base.resolve("webapps/expiry.war"));
+        Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-session-expiry"), base.resolve("webapps/again.war"));
+
+        long pid = start(home, base);
+        try {
+            await(STARTS_WITHIN, () -> status(httpPort, "/expiry/leak") == 200 && status(httpPort, "/again/ended")
+                    == 200, "Tomcat did not serve the fixtures");
+            await(EXPIRES_WITHIN, () -> "1".equals(body(httpPort, "/expiry/ended")), "the session did not expire");
+            Files.delete(base.resolve("webapps/expiry.war"));
+            await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/expiry] stopped:"),
+                    "no leakguard summary for /expiry");
+            long liveLoaders = liveGuardedLoaders(pid);
+            for (long giveUpAt = System.nanoTime() + UNDEPLOYS_WITHIN.toNanos();
+                    liveLoaders > 1 && System.nanoTime() < giveUpAt; liveLoaders = liveGuardedLoaders(pid)) {
+                Thread.sleep(500);
+            }
+            assertEquals(1, liveLoaders, "the class loader of /expiry is still in the heap\n" + catalinaLog(base));
+            assertEquals(200, status(httpPort, "/again/leak"));
+            await(EXPIRES_WITHIN, () -> "1".equals(body(httpPort, "/again/ended")),
+                    "background processing stopped expiring sessions after the renewal");
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+        String log = catalinaLog(base);
+        assertTrue(log.contains("leakguard: [/expiry] stopped: 0 leaks fixed, 2 warned, 0 skipped in "), log);
+        assertTrue(log.contains("leakguard: [/expiry] renewing Tomcat's utility threads [Catalina-utility-"), log);
+        assertTrue(log.contains("leakguard: [/expiry] renewed Tomcat's utility threads [Catalina-utility-"), log);
+        String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
+        assertFalse(out.contains("StopPooledThreadException"), out);
     }
 
     private static void deployFixtures(Path base) throws IOException {
@@ -159,8 +203,7 @@ class TomcatDistributionIT {
         Path base = catalinaBase(home);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocal=\"fix\"/>"));
-        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
-        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        long pid = start(home, base);
         try {
             await(STARTS_WITHIN, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
                     "Tomcat kept running with a wrong leakguard attribute");
@@ -182,8 +225,7 @@ class TomcatDistributionIT {
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
         Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
-        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
-        long pid = Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+        long pid = start(home, base);
         ProcessHandle tomcat = ProcessHandle.of(pid).orElseThrow();
         try {
             await(STARTS_WITHIN, () -> status(httpPort, "/clean/leak") == 200, "Tomcat did not serve /clean");
@@ -236,6 +278,12 @@ class TomcatDistributionIT {
         Files.writeString(serverXml, edited, StandardCharsets.UTF_8);
     }
 
+    /** {@code catalina.sh start}, returning the process id of the Tomcat it started. */
+    private static long start(Path home, Path base) throws IOException, InterruptedException {
+        assertEquals(0, catalina(home, base, "start"), "catalina.sh start");
+        return Long.parseLong(Files.readString(base.resolve("catalina.pid")).trim());
+    }
+
     private static int catalina(Path home, Path base, String... command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder();
         builder.command().add("bash");
@@ -282,6 +330,23 @@ class TomcatDistributionIT {
             return status;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** The body of a 200 answer, or null. */
+    private static String body(int port, String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                    .openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(10000);
+            try (InputStream in = connection.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } finally {
+                connection.disconnect();
+            }
+        } catch (IOException e) {
+            return null;
         }
     }
 

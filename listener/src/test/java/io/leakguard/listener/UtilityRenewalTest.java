@@ -1,0 +1,122 @@
+package io.leakguard.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.cleanup.Policy;
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.Server;
+import org.apache.catalina.session.ManagerBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A web application's session listener leaves ThreadLocal entries on the utility thread that expired the session, and
+ * the engine is told to leave them in place: only ending that thread can free the web application.
+ */
+class UtilityRenewalTest {
+
+    private static final String FIXTURE = "threadlocal-session-expiry";
+    private static final Pattern HOLDER = Pattern.compile("; on thread \\[(Catalina-utility-\\d+)]");
+    private static final long EXPIRY_WITHIN_MILLIS = 20_000;
+
+    /** Background processing every second instead of every ten, so that a session expires within a test. */
+    private static final LifecycleListener EVERY_SECOND = event -> {
+        if (Lifecycle.BEFORE_START_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Server server) {
+            server.findServices()[0].getContainer().setBackgroundProcessorDelay(1);
+        }
+    };
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void utilityThreadHoldingAnUnfixedLeakIsRenewedAndBackgroundProcessingGoesOn() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener, EVERY_SECOND);
+                LogCapture log = LogCapture.start()) {
+            WeakReference<ClassLoader> loader = expireSessionAndUndeploy(tomcat, "/app");
+            assertTrue(Gc.collected(loader), log.all());
+            String holder = holder(log.warnings("/app"));
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing Tomcat's utility threads [" + holder
+                    + "], each as it ends its current task"), log.all());
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewed Tomcat's utility threads [" + holder + "]"),
+                    log.all());
+
+            // The background processor is a periodic task of the same pool: it must have survived the renewal.
+            expireSession(tomcat, tomcat.deployPlain(FIXTURE, "/again"), "/again");
+        }
+    }
+
+    @Test
+    void withoutRenewalTheUtilityThreadKeepsTheWebapp() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        listener.setProperty("renewal", "off");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener, EVERY_SECOND);
+                LogCapture log = LogCapture.start()) {
+            assertTrue(Gc.leaked(expireSessionAndUndeploy(tomcat, "/app")));
+            holder(log.warnings("/app"));
+            assertFalse(log.all().contains("renewing"), log.all());
+        }
+    }
+
+    /**
+     * The one utility thread that both of the fixture's entries were left on, the plain one and the inheritable one
+     * (which the replacement thread must not inherit from the thread it replaces).
+     */
+    private static String holder(List<String> warnings) {
+        assertEquals(2, warnings.size(), String.join("\n", warnings));
+        Set<String> holders = new HashSet<>();
+        for (String warning : warnings) {
+            assertTrue(warning.startsWith("WARNING leakguard: [/app] ThreadLocal leak: ") && warning.endsWith(
+                    "not fixed: left in place because leakguard setting threadLocals=warn"), warning);
+            Matcher holder = HOLDER.matcher(warning);
+            assertTrue(holder.find(), warning);
+            holders.add(holder.group(1));
+        }
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("held through Thread.inheritableThreadLocals")),
+                String.join("\n", warnings));
+        assertEquals(1, holders.size(), holders.toString());
+        return holders.iterator().next();
+    }
+
+    private static WeakReference<ClassLoader> expireSessionAndUndeploy(EmbeddedTomcat tomcat, String path) {
+        Context context = tomcat.deployPlain(FIXTURE, path);
+        expireSession(tomcat, context, path);
+        return tomcat.undeploy(context);
+    }
+
+    /** Opens a session and waits until Tomcat's background processing has expired it. */
+    private static void expireSession(EmbeddedTomcat tomcat, Context context, String path) {
+        // Expiry every background run rather than every sixth.
+        ((ManagerBase) context.getManager()).setProcessExpiresFrequency(1);
+        int endedBefore = Integer.parseInt(tomcat.get(path + "/ended"));
+        tomcat.get(path + "/leak");
+        long giveUpAt = System.currentTimeMillis() + EXPIRY_WITHIN_MILLIS;
+        while (Integer.parseInt(tomcat.get(path + "/ended")) == endedBefore) {
+            assertTrue(System.currentTimeMillis() < giveUpAt, "session at " + path + " not expired within "
+                    + EXPIRY_WITHIN_MILLIS + " ms");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        assertEquals(endedBefore + 1, Integer.parseInt(tomcat.get(path + "/ended")));
+    }
+}
