@@ -80,10 +80,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Deploys a fixture at {@code path} with the given loader, or with none chosen when it is null. */
     public Context deploy(String fixture, String path, WebappLoader loader) {
+        return deploy(fixtureWar(fixture), path, loader);
+    }
+
+    /** Deploys any WAR at {@code path} with the given loader, or with none chosen when it is null. */
+    public Context deploy(Path war, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
         context.setName(path);
         context.setPath(path);
-        context.setDocBase(fixtureWar(fixture).toString());
+        context.setDocBase(war.toString());
         if (loader != null) {
             context.setLoader(loader);
         }
@@ -96,9 +101,22 @@ public final class EmbeddedTomcat implements AutoCloseable {
         context.addLifecycleListener(config);
         tomcat.getHost().addChild(context);
         if (!context.getState().isAvailable()) {
-            throw new IllegalStateException("fixture " + fixture + " failed to start at " + path);
+            throw new IllegalStateException(war.getFileName() + " failed to start at " + path);
         }
         return context;
+    }
+
+    /** The port the connector listens on, on 127.0.0.1, for tests that need their own HTTP client. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** A user of the server's realm, for web applications that ask for credentials. */
+    public void addUser(String name, String password, String... roles) {
+        tomcat.addUser(name, password);
+        for (String role : roles) {
+            tomcat.addRole(name, role);
+        }
     }
 
     /** GETs {@code path} and returns the body; fails on anything but 200. */
