@@ -13,8 +13,9 @@ import org.apache.catalina.core.StandardContext;
 
 /**
  * Hands the class loader of every context that stops to the Find leaks detector, which watches it without keeping it
- * alive, and publishes the detector as {@code io.leakguard:type=LeakDetector} and for the admin servlet. The loader is taken just before the
- * stop, since Tomcat's loader forgets it while stopping, and handed over once the stop is complete.
+ * alive, and publishes the detector as {@code io.leakguard:type=LeakDetector} and for the admin servlet. The loader is
+ * taken just before the stop, since Tomcat's loader forgets it while stopping, and handed over once the stop is
+ * complete.
  */
 final class LeakWatch implements AutoCloseable {
 
