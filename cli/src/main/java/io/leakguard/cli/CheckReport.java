@@ -1,6 +1,7 @@
 package io.leakguard.cli;
 
 import io.leakguard.cleanup.Finding;
+import io.leakguard.findleaks.Json;
 import java.io.PrintStream;
 import java.util.List;
 

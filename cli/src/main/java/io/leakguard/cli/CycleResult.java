@@ -1,6 +1,7 @@
 package io.leakguard.cli;
 
 import io.leakguard.cleanup.Finding;
+import io.leakguard.findleaks.Json;
 import java.util.List;
 import java.util.Locale;
 

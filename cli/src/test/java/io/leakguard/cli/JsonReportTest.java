@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leakguard.findleaks.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

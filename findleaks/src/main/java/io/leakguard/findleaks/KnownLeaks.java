@@ -31,8 +31,10 @@ final class KnownLeaks {
             new Pattern("JDBC driver in DriverManager's list",
                     keys -> keys.contains("static java.sql.DriverManager.registeredDrivers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
+            // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")
-                    || keys.contains("field java.lang.Thread$FieldHolder.task")),
+                    || keys.contains("field java.lang.Thread$FieldHolder.task")
+                    || keys.size() == 1 && keys.get(0).startsWith("root thread ")),
             new Pattern("static field", keys -> keys.stream().anyMatch(k -> k.startsWith("static "))));
 
     private KnownLeaks() {

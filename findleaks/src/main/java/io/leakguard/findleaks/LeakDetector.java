@@ -50,7 +50,11 @@ public final class LeakDetector implements AutoCloseable {
     private final ReentrantLock checking = new ReentrantLock();
     private final ScheduledThreadPoolExecutor watchdog;
     private final Duration watchdogDelay;
-    private volatile List<LeakedWebapp> lastLeaks = List.of();
+    private volatile Check lastCheck;
+
+    /** One finished check: the stopped applications it found in memory, oldest stop first, and when it ended. */
+    public record Check(List<LeakedWebapp> leaks, Instant finished) {
+    }
 
     /** @param watchdogDelay how long after a stop its loader is checked and, if still there, reported; zero: never */
     public LeakDetector(Duration watchdogDelay) {
@@ -92,7 +96,7 @@ public final class LeakDetector implements AutoCloseable {
      */
     public List<LeakedWebapp> findLeaks() {
         if (!checking.tryLock()) {
-            return lastLeaks;
+            return lastLeaks();
         }
         try {
             return check();
@@ -101,9 +105,39 @@ public final class LeakDetector implements AutoCloseable {
         }
     }
 
+    /**
+     * For callers anyone may send, such as the admin page: the last check if it ended less than {@code reuseWithin}
+     * ago, else a new one. A caller that arrives while a check runs waits for it and gets its result, so that a burst
+     * of requests costs one round of collections and a heap dump, not one each.
+     */
+    public Check recentCheck(Duration reuseWithin) throws InterruptedException {
+        Instant arrived = clock.instant();
+        Check last = lastCheck;
+        if (last != null && arrived.isBefore(last.finished().plus(reuseWithin))) {
+            return last;
+        }
+        checking.lockInterruptibly();
+        try {
+            last = lastCheck;
+            if (last != null && arrived.isBefore(last.finished().plus(reuseWithin))) {
+                return last;
+            }
+            check();
+            return lastCheck;
+        } finally {
+            checking.unlock();
+        }
+    }
+
     /** The previous answer of {@link #findLeaks()}, without collecting. */
     public List<LeakedWebapp> lastLeaks() {
-        return lastLeaks;
+        Check last = lastCheck;
+        return last == null ? List.of() : last.leaks();
+    }
+
+    /** The last check, by whoever asked for it; empty before the first. */
+    public Optional<Check> lastCheck() {
+        return Optional.ofNullable(lastCheck);
     }
 
     /**
@@ -139,7 +173,12 @@ public final class LeakDetector implements AutoCloseable {
 
     /** How many stopped applications the last check found in memory. */
     public int leakedCount() {
-        return lastLeaks.size();
+        return lastLeaks().size();
+    }
+
+    /** How many checks ran, each a round of forced collections when any stopped loader was still watched. */
+    public long checkCount() {
+        return checks.get();
     }
 
     @Override
@@ -156,8 +195,7 @@ public final class LeakDetector implements AutoCloseable {
         long thisCheck = checks.incrementAndGet();
         forgetCollected();
         if (tracked.isEmpty()) {
-            lastLeaks = List.of();
-            return lastLeaks;
+            return finished(List.of());
         }
         gc.until(() -> {
             forgetCollected();
@@ -176,9 +214,13 @@ public final class LeakDetector implements AutoCloseable {
                 survivors.forEach(t -> t.unverified = e.getMessage());
             }
         }
-        lastLeaks = tracked.values().stream().filter(TrackedLoader::listed).map(TrackedLoader::leak)
-                .sorted(Comparator.comparing(LeakedWebapp::stopped)).toList();
-        return lastLeaks;
+        return finished(tracked.values().stream().filter(TrackedLoader::listed).map(TrackedLoader::leak)
+                .sorted(Comparator.comparing(LeakedWebapp::stopped)).toList());
+    }
+
+    private List<LeakedWebapp> finished(List<LeakedWebapp> leaks) {
+        lastCheck = new Check(leaks, clock.instant());
+        return leaks;
     }
 
     private void forgetCollected() {

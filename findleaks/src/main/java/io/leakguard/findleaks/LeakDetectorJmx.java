@@ -74,4 +74,9 @@ public final class LeakDetectorJmx implements LeakDetectorMXBean {
     public int getLeakedCount() {
         return detector.leakedCount();
     }
+
+    @Override
+    public long getCheckCount() {
+        return detector.checkCount();
+    }
 }

@@ -17,4 +17,7 @@ public interface LeakDetectorMXBean {
     long getCollectedCount();
 
     int getLeakedCount();
+
+    /** How many Find leaks checks ran (by JMX, the admin page or the watchdog): each one forces collections. */
+    long getCheckCount();
 }

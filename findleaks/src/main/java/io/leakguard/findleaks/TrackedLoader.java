@@ -3,6 +3,7 @@ package io.leakguard.findleaks;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.ReferenceQueue;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A stopped web application's class loader, watched without keeping it alive. Phantom rather than weak: a weak
@@ -46,6 +47,7 @@ final class TrackedLoader extends PhantomReference<ClassLoader> {
 
     LeakedWebapp leak() {
         return new LeakedWebapp(webapp, started, stopped, loadedClasses,
-                path != null ? path.oneLine() : "unknown (not verified: " + unverified + ")");
+                path != null ? path.oneLine() : "unknown (not verified: " + unverified + ")",
+                Optional.ofNullable(path));
     }
 }

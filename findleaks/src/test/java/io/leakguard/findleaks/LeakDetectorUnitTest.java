@@ -135,6 +135,64 @@ class LeakDetectorUnitTest {
         assertTrue(held != null);
     }
 
+    @Test
+    void recentCheckReusesTheLastOneWithinTheIntervalAndWaitsForOneThatRuns() throws Exception {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        CountDownLatch explaining = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LeakDetector.Explainer slow = loaders -> {
+            explaining.countDown();
+            await(release);
+            return Map.of(loaders.get(0).serial, Optional.empty());
+        };
+        MovableClock clock = new MovableClock();
+        Duration interval = Duration.ofSeconds(10);
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), slow, clock)) {
+            detector.stopped(held, "/busy", Instant.now());
+            var first = CompletableFuture.supplyAsync(() -> recent(detector, interval));
+            assertTrue(explaining.await(30, TimeUnit.SECONDS));
+            var second = CompletableFuture.supplyAsync(() -> recent(detector, interval));
+            release.countDown();
+
+            assertSame(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS), "waited for the running one");
+            clock.now = clock.now.plus(interval.minusSeconds(1));
+            assertSame(first.get(), detector.recentCheck(interval));
+            assertEquals(1, detector.checkCount());
+            clock.now = clock.now.plusSeconds(1);
+            detector.recentCheck(interval);
+            assertEquals(2, detector.checkCount());
+        }
+        assertTrue(held != null);
+    }
+
+    private static LeakDetector.Check recent(LeakDetector detector, Duration interval) {
+        try {
+            return detector.recentCheck(interval);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Time that moves only when the test says so. */
+    private static final class MovableClock extends Clock {
+        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.leakguard.listener;
 
 import io.leakguard.findleaks.LeakDetector;
 import io.leakguard.findleaks.LeakDetectorJmx;
+import io.leakguard.findleaks.ServerLeakDetector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.IdentityHashMap;
@@ -12,8 +13,9 @@ import org.apache.catalina.core.StandardContext;
 
 /**
  * Hands the class loader of every context that stops to the Find leaks detector, which watches it without keeping it
- * alive, and publishes the detector as {@code io.leakguard:type=LeakDetector}. The loader is taken just before the
- * stop, since Tomcat's loader forgets it while stopping, and handed over once the stop is complete.
+ * alive, and publishes the detector as {@code io.leakguard:type=LeakDetector} and for the admin servlet. The loader is
+ * taken just before the stop, since Tomcat's loader forgets it while stopping, and handed over once the stop is
+ * complete.
  */
 final class LeakWatch implements AutoCloseable {
 
@@ -28,6 +30,7 @@ final class LeakWatch implements AutoCloseable {
         detector = new LeakDetector(watchdogDelay);
         jmx = new LeakDetectorJmx(detector);
         jmx.register();
+        ServerLeakDetector.publish(detector);
     }
 
     void stopping(Context context) {
@@ -55,6 +58,7 @@ final class LeakWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        ServerLeakDetector.withdraw(detector);
         jmx.unregister();
         detector.close();
     }

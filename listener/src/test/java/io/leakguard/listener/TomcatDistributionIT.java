@@ -35,12 +35,45 @@ import org.junit.jupiter.api.Test;
 class TomcatDistributionIT {
 
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
+    private static final String FOUND = "OK - Found potential memory leaks in the following applications:";
     private static final Duration UNDEPLOYS_WITHIN = Duration.ofSeconds(30);
     /** A session idle for a second, expired every sixth background run of a second each (Tomcat's default). */
     private static final Duration EXPIRES_WITHIN = Duration.ofSeconds(30);
     private static final String DATED_CATALINA_LOG = "catalina\\.\\d{4}-\\d{2}-\\d{2}\\.log";
     private static final String LISTENER_LINE =
             "<Listener className=\"io.leakguard.listener.LeakPreventionListener\"/>";
+    /**
+     * The README's lines for the manager's WEB-INF/web.xml. The exact /text/findleaks wins over the manager's /text/*
+     * and replaces its System.gc() command; the page goes outside /html/*, where the manager's CSRF filter would ask
+     * for the manager's own nonce.
+     */
+    private static final String MANAGER_MAPPING = """
+              <servlet>
+                <servlet-name>LeakguardText</servlet-name>
+                <servlet-class>io.leakguard.admin.FindLeaksServlet</servlet-class>
+                <init-param><param-name>view</param-name><param-value>text</param-value></init-param>
+              </servlet>
+              <servlet-mapping>
+                <servlet-name>LeakguardText</servlet-name>
+                <url-pattern>/text/findleaks</url-pattern>
+              </servlet-mapping>
+              <servlet>
+                <servlet-name>LeakguardHtml</servlet-name>
+                <servlet-class>io.leakguard.admin.FindLeaksServlet</servlet-class>
+                <init-param><param-name>view</param-name><param-value>html</param-value></init-param>
+              </servlet>
+              <servlet-mapping>
+                <servlet-name>LeakguardHtml</servlet-name>
+                <url-pattern>/leakguard/findleaks</url-pattern>
+              </servlet-mapping>
+              <security-constraint>
+                <web-resource-collection>
+                  <web-resource-name>leakguard Find leaks page</web-resource-name>
+                  <url-pattern>/leakguard/*</url-pattern>
+                </web-resource-collection>
+                <auth-constraint><role-name>manager-gui</role-name></auth-constraint>
+              </security-constraint>
+            """;
 
     static Stream<Path> distributions() {
         return Arrays.stream(System.getProperty("leakguard.distributions").split(",")).map(Paths::get);
@@ -196,6 +229,61 @@ class TomcatDistributionIT {
         return output;
     }
 
+    /**
+     * The operator's view on a stock Tomcat 11 run with -XX:+DisableExplicitGC, where Tomcat's own Find leaks would
+     * list the clean application too: the admin WAR, a manager-script user, and Find leaks over HTTP lists exactly the
+     * application whose leak leakguard was told to leave in place.
+     */
+    @Test
+    void adminWarFindsTheLeakUnderDisableExplicitGc() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE.replace("/>",
+                " threadLocals=\"warn\" renewal=\"off\" findLeaksWatchdogSeconds=\"0\"/>"));
+        deployFixtures(base);
+        Files.copy(AdminClient.war(), base.resolve("webapps/leakguard.war"));
+        installManagerWithFindLeaks(home, base);
+        Files.writeString(base.resolve("conf/tomcat-users.xml"), "<tomcat-users>\n"
+                + "  <user username=\"ops\" password=\"" + AdminClient.PASSWORD + "\" roles=\"manager-script\"/>\n"
+                + "  <user username=\"gui\" password=\"" + AdminClient.PASSWORD + "\" roles=\"manager-gui\"/>\n"
+                + "</tomcat-users>\n", StandardCharsets.UTF_8);
+
+        assertEquals(0, catalinaWithOptions(home, base, "-XX:+DisableExplicitGC", "start"), "catalina.sh start");
+        try {
+            useThenDeleteLeakyWar(base, httpPort);
+            Files.delete(base.resolve("webapps/clean.war"));
+            await(UNDEPLOYS_WITHIN, () -> catalinaLog(base).contains("leakguard: [/clean] stopped:"),
+                    "no leakguard summary for /clean in " + base.resolve("logs"));
+
+            assertEquals(401, new AdminClient(httpPort, null).get("/leakguard/text/findleaks").statusCode());
+            String answer = new AdminClient(httpPort, "ops").get("/leakguard/text/findleaks?explain=true").body();
+            assertEquals(List.of(FOUND, "/leaky"), listed(answer), answer);
+            assertTrue(answer.contains("leak kind: ThreadLocal (Thread.threadLocals)"), answer);
+            String fromManager = new AdminClient(httpPort, "ops").get("/manager/text/findleaks").body();
+            assertEquals(List.of(FOUND, "/leaky"), listed(fromManager), fromManager);
+            assertEquals(200, new AdminClient(httpPort, "gui").get("/manager/leakguard/findleaks").statusCode());
+            assertEquals(403, new AdminClient(httpPort, "ops").get("/manager/leakguard/findleaks").statusCode());
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+    }
+
+    /** The first line of a Find leaks answer, then the applications it lists. */
+    private static List<String> listed(String answer) {
+        return answer.lines().filter(line -> line.startsWith("OK") || line.startsWith("FAIL") || line.startsWith("/"))
+                .map(line -> line.startsWith("/") ? line.split(" ")[0] : line).toList();
+    }
+
+    /** The distribution's manager application, with the README's lines added to its web.xml. */
+    private static void installManagerWithFindLeaks(Path home, Path base) throws IOException {
+        copyTree(home.resolve("webapps/manager"), base.resolve("webapps/manager"));
+        Path webXml = base.resolve("webapps/manager/WEB-INF/web.xml");
+        String xml = Files.readString(webXml, StandardCharsets.UTF_8);
+        assertTrue(xml.contains("</web-app>"), webXml.toString());
+        Files.writeString(webXml, xml.replace("</web-app>", MANAGER_MAPPING + "</web-app>"), StandardCharsets.UTF_8);
+    }
+
     /** Catalina logs a failed init and goes on to start; leakguard fails the start too, so Tomcat gives up. */
     @Test
     void wrongAttributeKeepsTomcatFromStarting() throws Exception {
@@ -250,9 +338,14 @@ class TomcatDistributionIT {
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
         }
-        try (Stream<Path> conf = Files.walk(home.resolve("conf"))) {
-            for (Path from : (Iterable<Path>) conf::iterator) {
-                Path to = base.resolve(home.relativize(from).toString());
+        copyTree(home.resolve("conf"), base.resolve("conf"));
+        return base;
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
                 if (Files.isDirectory(from)) {
                     Files.createDirectories(to);
                 } else {
@@ -260,7 +353,6 @@ class TomcatDistributionIT {
                 }
             }
         }
-        return base;
     }
 
     /** The operator's two steps, plus loopback ports and a quick undeploy for the test. */
@@ -285,6 +377,11 @@ class TomcatDistributionIT {
     }
 
     private static int catalina(Path home, Path base, String... command) throws IOException, InterruptedException {
+        return catalinaWithOptions(home, base, "", command);
+    }
+
+    private static int catalinaWithOptions(Path home, Path base, String catalinaOpts, String... command)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder();
         builder.command().add("bash");
         builder.command().add(home.resolve("bin/catalina.sh").toString());
@@ -297,6 +394,9 @@ class TomcatDistributionIT {
         env.put("CATALINA_HOME", home.toString());
         env.put("CATALINA_BASE", base.toString());
         env.put("CATALINA_PID", base.resolve("catalina.pid").toString());
+        if (!catalinaOpts.isEmpty()) {
+            env.put("CATALINA_OPTS", catalinaOpts);
+        }
         builder.redirectErrorStream(true);
         builder.redirectOutput(base.resolve("logs/catalina-sh-" + command[0] + ".txt").toFile());
         Process process = builder.start();

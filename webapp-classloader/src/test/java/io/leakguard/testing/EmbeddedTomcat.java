@@ -88,7 +88,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
         return deploy(fixtureWar(fixture), path, loader);
     }
 
-    /** Deploys a WAR file or an unpacked web application directory at {@code path}. */
+    /** Deploys a WAR file or an unpacked web application directory at {@code path}, with the given loader or none. */
     public Context deploy(Path docBase, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
         context.setName(path);
@@ -109,6 +109,19 @@ public final class EmbeddedTomcat implements AutoCloseable {
             throw new IllegalStateException("web application " + docBase + " failed to start at " + path);
         }
         return context;
+    }
+
+    /** The port the connector listens on, on 127.0.0.1, for tests that need their own HTTP client. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** A user of the server's realm, for web applications that ask for credentials. */
+    public void addUser(String name, String password, String... roles) {
+        tomcat.addUser(name, password);
+        for (String role : roles) {
+            tomcat.addRole(name, role);
+        }
     }
 
     /** GETs {@code path} and returns the body; fails on anything but 200. */

@@ -1,15 +1,15 @@
-package io.leakguard.cli;
+package io.leakguard.findleaks;
 
 import java.util.List;
 import java.util.function.Function;
 
-/** The little JSON the report needs, written by hand rather than with a library the jar would have to carry. */
-final class Json {
+/** The little JSON leakguard's reports need, written by hand rather than with a library the drop-in jar would carry. */
+public final class Json {
 
     private Json() {
     }
 
-    static String string(String value) {
+    public static String string(String value) {
         if (value == null) {
             return "null";
         }
@@ -34,11 +34,11 @@ final class Json {
         return json.append('"').toString();
     }
 
-    static <T> String array(List<T> items, Function<T, String> element) {
+    public static <T> String array(List<T> items, Function<T, String> element) {
         return "[" + String.join(", ", items.stream().map(element).toList()) + "]";
     }
 
-    static String strings(List<String> items) {
+    public static String strings(List<String> items) {
         return array(items, Json::string);
     }
 }
