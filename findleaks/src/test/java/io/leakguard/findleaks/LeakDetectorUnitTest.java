@@ -113,23 +113,17 @@ class LeakDetectorUnitTest {
     @Test
     void findLeaksAnswersAtOnceWhileAnExplanationRuns() throws Exception {
         ClassLoader held = new URLClassLoader(new URL[0], null);
-        CountDownLatch explaining = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        LeakDetector.Explainer slow = loaders -> {
-            explaining.countDown();
-            await(release);
-            return Map.of(loaders.get(0).serial, Optional.empty());
-        };
+        HeldExplainer slow = new HeldExplainer();
         try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), slow, Clock.systemUTC())) {
             detector.stopped(held, "/busy", Instant.now());
             List<LeakedWebapp> before = detector.lastLeaks();
             CompletableFuture<List<LeakedWebapp>> running = CompletableFuture.supplyAsync(detector::findLeaks);
-            assertTrue(explaining.await(30, TimeUnit.SECONDS));
+            slow.awaitExplaining();
 
             assertSame(before, detector.findLeaks());
             assertThrows(IllegalStateException.class, () -> detector.explain("/busy"));
 
-            release.countDown();
+            slow.release();
             running.get(30, TimeUnit.SECONDS);
         }
         assertTrue(held != null);
@@ -138,21 +132,15 @@ class LeakDetectorUnitTest {
     @Test
     void recentCheckReusesTheLastOneWithinTheIntervalAndWaitsForOneThatRuns() throws Exception {
         ClassLoader held = new URLClassLoader(new URL[0], null);
-        CountDownLatch explaining = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        LeakDetector.Explainer slow = loaders -> {
-            explaining.countDown();
-            await(release);
-            return Map.of(loaders.get(0).serial, Optional.empty());
-        };
+        HeldExplainer slow = new HeldExplainer();
         MovableClock clock = new MovableClock();
         Duration interval = Duration.ofSeconds(10);
         try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), slow, clock)) {
             detector.stopped(held, "/busy", Instant.now());
             var first = CompletableFuture.supplyAsync(() -> recent(detector, interval));
-            assertTrue(explaining.await(30, TimeUnit.SECONDS));
+            slow.awaitExplaining();
             var second = CompletableFuture.supplyAsync(() -> recent(detector, interval));
-            release.countDown();
+            slow.release();
 
             assertSame(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS), "waited for the running one");
             clock.now = clock.now.plus(interval.minusSeconds(1));
@@ -193,11 +181,28 @@ class LeakDetectorUnitTest {
         }
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** An explanation that goes on until the test releases it, so a check can be caught while it runs. */
+    private static final class HeldExplainer implements LeakDetector.Explainer {
+        private final CountDownLatch explaining = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Map<Long, Optional<LeakPath>> explain(List<TrackedLoader> loaders) {
+            explaining.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of(loaders.get(0).serial, Optional.empty());
+        }
+
+        void awaitExplaining() throws InterruptedException {
+            assertTrue(explaining.await(30, TimeUnit.SECONDS), "no check started");
+        }
+
+        void release() {
+            release.countDown();
         }
     }
 }
