@@ -20,9 +20,13 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.Engine;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
+import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.loader.WebappLoader;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
-import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +156,24 @@ class LeakPreventionListenerTest {
         }
     }
 
+    /** The same through a shared {@code <Executor>}, whose pool Tomcat keeps out of reach but for reflection. */
+    @Test
+    void sharedExecutorThreadHoldingAnUnfixedInheritableLeakIsRenewedIntoACleanThread() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(SHARED_EXECUTOR, listener);
+                LogCapture log = LogCapture.start()) {
+            Context ok = tomcat.deployPlain("clean", "/ok");
+            WeakReference<ClassLoader> loader = leaveInheritableAndUndeploy(tomcat, "/app");
+            assertInheritableLeftInPlace(log.warnings("/app"), log);
+            LoadResult load = loadUntilCollected(tomcat, loader, 600);
+            assertEquals(0, load.failures, "failed requests during renewal");
+            assertTrue(load.collected, "still held after " + load.requests + " requests\n" + log.all());
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing the threads of [sharedPool]"), log.all());
+            assertConnectorFactoryGivenBack(tomcat, ok);
+        }
+    }
+
     /** Two renewals of one pool at once: the second must neither wrap the pool's factory twice nor keep the wrapper. */
     @Test
     void twoContextsStoppingAtOnceAreBothRenewedIntoCleanThreads() throws Exception {
@@ -194,15 +216,31 @@ class LeakPreventionListenerTest {
      * again; idle threads end only after a task, so requests keep coming until then.
      */
     private static void assertConnectorFactoryGivenBack(EmbeddedTomcat tomcat, Context healthy) {
-        Engine engine = (Engine) healthy.getParent().getParent();
-        ThreadPoolExecutor pool = (ThreadPoolExecutor) engine.getService().findConnectors()[0].getProtocolHandler()
-                .getExecutor();
-        for (int i = 0; i < 600 && !(pool.getThreadFactory() instanceof TaskThreadFactory); i++) {
+        Server server = ((Engine) healthy.getParent().getParent()).getService().getServer();
+        for (int i = 0; i < 600 && !tomcatFactoriesOnly(server); i++) {
             tomcat.get("/ok/leak");
             sleep(20);
         }
-        assertTrue(pool.getThreadFactory() instanceof TaskThreadFactory, String.valueOf(pool.getThreadFactory()));
+        assertTrue(tomcatFactoriesOnly(server), PooledExecutor.of(server).stream()
+                .map(pool -> pool.name + ": " + pool.threadFactory()).toList().toString());
     }
+
+    private static boolean tomcatFactoriesOnly(Server server) {
+        return PooledExecutor.of(server).stream()
+                .allMatch(pool -> pool.threadFactory().orElseThrow() instanceof TaskThreadFactory);
+    }
+
+    /** The connector takes its threads from a shared {@code <Executor>}, as {@code executor="sharedPool"} makes it. */
+    private static final LifecycleListener SHARED_EXECUTOR = event -> {
+        if (Lifecycle.BEFORE_INIT_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Server server) {
+            Service service = server.findServices()[0];
+            StandardThreadExecutor shared = new StandardThreadExecutor();
+            shared.setName("sharedPool");
+            shared.setNamePrefix("shared-exec-");
+            service.addExecutor(shared);
+            service.findConnectors()[0].getProtocolHandler().setExecutor(shared);
+        }
+    };
 
     @Test
     void withoutRenewalTheUnfixedLeakStaysUnderLoad() {
