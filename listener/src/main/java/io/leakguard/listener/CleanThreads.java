@@ -62,7 +62,7 @@ final class CleanThreads implements AutoCloseable {
             }
             throw (RuntimeException) e.getCause();
         } catch (InterruptedException e) {
-            // The pool is shutting down its workers; the thread it asked for will not outlive it.
+            // Asked to stop waiting: the pool still gets its thread, made its own way, and the interrupt is kept.
             Thread.currentThread().interrupt();
             return poolFactory.newThread(task);
         } catch (TimeoutException e) {

@@ -61,7 +61,8 @@ final class PooledExecutor {
                 if (executor instanceof StandardThreadExecutor shared) {
                     String prefix = shared.getNamePrefix();
                     pools.add(new PooledExecutor(shared.getName(), thread -> thread.startsWith(prefix), shared,
-                            threadsOf(shared), shared::getThreadRenewalDelay, shared::setThreadRenewalDelay, shared::contextStopping));
+                            threadsOf(shared), shared::getThreadRenewalDelay, shared::setThreadRenewalDelay,
+                            shared::contextStopping));
                 }
             }
             for (Connector connector : service.findConnectors()) {
@@ -73,7 +74,8 @@ final class PooledExecutor {
                     String unbound = endpoint.replaceFirst("-" + protocol.getLocalPort() + "$", "");
                     Set<String> threadBases = Set.copyOf(List.of(endpoint, unbound));
                     pools.add(new PooledExecutor(endpoint, thread -> connectorThreadOf(thread, threadBases), own,
-                            Optional.of(own), own::getThreadRenewalDelay, own::setThreadRenewalDelay, own::contextStopping));
+                            Optional.of(own), own::getThreadRenewalDelay, own::setThreadRenewalDelay,
+                            own::contextStopping));
                 }
             }
         }
