@@ -18,6 +18,7 @@ public class LeakPreventionListener implements LifecycleListener {
 
     private final ListenerSettings settings = new ListenerSettings();
     private LeakWatch leaks;
+    private ThreadRenewal renewal;
 
     /**
      * Takes every attribute of the {@code <Listener>} element: Tomcat's digester calls this for each name that has no
@@ -36,6 +37,7 @@ public class LeakPreventionListener implements LifecycleListener {
             settings.verify();
         } else if (Lifecycle.AFTER_DESTROY_EVENT.equals(event.getType()) && leaks != null) {
             leaks.close();
+            renewal.close();
         }
     }
 
@@ -45,9 +47,8 @@ public class LeakPreventionListener implements LifecycleListener {
         LeakGuardClassLoader.setPolicy(settings.policy());
         JreOffenders.preload(settings::jreOffenderEnabled, settings.jreOffendersConfigured());
         leaks = new LeakWatch(settings.watchdogDelay());
-        ContextGuard guard = new ContextGuard(
-                new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis()),
-                new TomcatOverlap(settings), leaks);
+        renewal = new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis());
+        ContextGuard guard = new ContextGuard(renewal, new TomcatOverlap(settings), leaks);
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
                 guard.watch(service.getContainer());

@@ -1,8 +1,11 @@
 package io.leakguard.listener;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +26,8 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  * A Tomcat thread pool that can renew its threads: a connector's own pool or a shared {@code <Executor>}. Both renew
  * by age: after {@link #renewThreadsOlderThanNow()}, each thread created before that moment ends after its current
  * task (never during one, so no request is dropped), at most one per {@link #renewalDelay()} milliseconds, and the
- * pool starts a fresh one in its place.
+ * pool starts a fresh one in its place, on the thread that ended unless leakguard gives it another
+ * {@link #threadFactory(ThreadFactory) factory}.
  */
 final class PooledExecutor {
 
@@ -32,15 +36,18 @@ final class PooledExecutor {
     final String name;
     private final Predicate<String> ownsThreadName;
     private final Object pool;
+    private final Optional<ThreadPoolExecutor> threads;
     private final LongSupplier renewalDelay;
     private final LongConsumer setRenewalDelay;
     private final Runnable renewThreadsOlderThanNow;
 
-    private PooledExecutor(String name, Predicate<String> ownsThreadName, Object pool, LongSupplier renewalDelay,
-            LongConsumer setRenewalDelay, Runnable renewThreadsOlderThanNow) {
+    private PooledExecutor(String name, Predicate<String> ownsThreadName, Object pool,
+            Optional<ThreadPoolExecutor> threads, LongSupplier renewalDelay, LongConsumer setRenewalDelay,
+            Runnable renewThreadsOlderThanNow) {
         this.name = name;
         this.ownsThreadName = ownsThreadName;
         this.pool = pool;
+        this.threads = threads;
         this.renewalDelay = renewalDelay;
         this.setRenewalDelay = setRenewalDelay;
         this.renewThreadsOlderThanNow = renewThreadsOlderThanNow;
@@ -54,7 +61,8 @@ final class PooledExecutor {
                 if (executor instanceof StandardThreadExecutor shared) {
                     String prefix = shared.getNamePrefix();
                     pools.add(new PooledExecutor(shared.getName(), thread -> thread.startsWith(prefix), shared,
-                            shared::getThreadRenewalDelay, shared::setThreadRenewalDelay, shared::contextStopping));
+                            threadsOf(shared), shared::getThreadRenewalDelay, shared::setThreadRenewalDelay,
+                            shared::contextStopping));
                 }
             }
             for (Connector connector : service.findConnectors()) {
@@ -66,11 +74,28 @@ final class PooledExecutor {
                     String unbound = endpoint.replaceFirst("-" + protocol.getLocalPort() + "$", "");
                     Set<String> threadBases = Set.copyOf(List.of(endpoint, unbound));
                     pools.add(new PooledExecutor(endpoint, thread -> connectorThreadOf(thread, threadBases), own,
-                            own::getThreadRenewalDelay, own::setThreadRenewalDelay, own::contextStopping));
+                            Optional.of(own), own::getThreadRenewalDelay, own::setThreadRenewalDelay,
+                            own::contextStopping));
                 }
             }
         }
         return pools;
+    }
+
+    /**
+     * The pool inside an {@code <Executor>}: Tomcat keeps it in a protected field, a Tomcat member rather than a JDK
+     * one, and hands out no getter.
+     */
+    private static Optional<ThreadPoolExecutor> threadsOf(StandardThreadExecutor shared) {
+        try {
+            Field executor = StandardThreadExecutor.class.getDeclaredField("executor");
+            executor.setAccessible(true);
+            return executor.get(shared) instanceof ThreadPoolExecutor threads ? Optional.of(threads)
+                    : Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // A Tomcat that keeps its pool elsewhere: the pool renews, its new threads made the pool's own way.
+            return Optional.empty();
+        }
     }
 
     /**
@@ -102,6 +127,16 @@ final class PooledExecutor {
 
     void renewThreadsOlderThanNow() {
         renewThreadsOlderThanNow.run();
+    }
+
+    /** The factory the pool makes its threads with; empty when leakguard cannot reach it. */
+    Optional<ThreadFactory> threadFactory() {
+        return threads.map(ThreadPoolExecutor::getThreadFactory);
+    }
+
+    /** Has the pool make its threads with {@code factory}; only for a pool that has a {@link #threadFactory()}. */
+    void threadFactory(ThreadFactory factory) {
+        threads.orElseThrow().setThreadFactory(factory);
     }
 
     /** The pool itself, for identity: two views of one pool are the same pool. */

@@ -10,9 +10,11 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.catalina.LifecycleState;
@@ -27,9 +29,11 @@ import org.apache.catalina.Server;
  * its threads holds an unfixed finding ({@code renewal=leaks}), or after every stop ({@code renewal=always}). While it
  * renews, the pool's renewal delay is lowered to {@code renewalDelayMillis} and put back once every thread older than
  * the stop is gone, or after {@link #WATCH_AT_MOST_MILLIS} when the pool stays idle (idle threads renew only after
- * their next task). Tomcat's utility pool has no renewal of its own: {@link UtilityPool} ends its threads one by one.
+ * their next task); meanwhile the pool makes its new threads through {@link CleanThreads}, since it would otherwise
+ * make each replacement on the thread it replaces, which hands it that thread's inheritable ThreadLocals. Tomcat's
+ * utility pool has no renewal of its own: {@link UtilityPool} ends its threads one by one.
  */
-final class ThreadRenewal {
+final class ThreadRenewal implements AutoCloseable {
 
     private static final long WATCH_EVERY_MILLIS = 250;
     private static final long WATCH_AT_MOST_MILLIS = 10 * 60_000;
@@ -37,16 +41,19 @@ final class ThreadRenewal {
     private final Server server;
     private final Renewal mode;
     private final long delayMillis;
-    /** Per pool being renewed: the delay it had before, and the newest renewal that watches it. */
+    private final CleanThreads cleanThreads;
+    /** Per pool being renewed: the delay and thread factory it had before, and the newest renewal that watches it. */
     private final Map<Object, Pending> pending = new IdentityHashMap<>();
 
-    private record Pending(long originalDelay, long since) {
+    private record Pending(long originalDelay, Optional<ThreadFactory> originalFactory, long since) {
     }
 
+    /** Made as the server starts, before any web application: {@link CleanThreads} starts its thread here. */
     ThreadRenewal(Server server, Renewal mode, long delayMillis) {
         this.server = server;
         this.mode = mode;
         this.delayMillis = delayMillis;
+        this.cleanThreads = mode == Renewal.OFF ? null : new CleanThreads();
     }
 
     /** Acts on the report of a context that is stopping. */
@@ -112,7 +119,11 @@ final class ThreadRenewal {
                         + "(threadRenewalDelay < 0); not renewed", webapp, pool.name);
                 return false;
             }
-            pending.put(pool.pool(), new Pending(original, since));
+            Optional<ThreadFactory> originalFactory = before == null ? pool.threadFactory() : before.originalFactory();
+            if (before == null) {
+                originalFactory.ifPresent(factory -> pool.threadFactory(cleanThreads.around(factory)));
+            }
+            pending.put(pool.pool(), new Pending(original, originalFactory, since));
             pool.renewalDelay(Math.min(original, delayMillis));
             pool.renewThreadsOlderThanNow();
         }
@@ -137,7 +148,15 @@ final class ThreadRenewal {
             if (current != null && current.since() == since) {
                 pending.remove(pool.pool());
                 pool.renewalDelay(current.originalDelay());
+                current.originalFactory().ifPresent(pool::threadFactory);
             }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (cleanThreads != null) {
+            cleanThreads.close();
         }
     }
 }

@@ -12,12 +12,21 @@ import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
+import org.apache.catalina.Engine;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
+import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.loader.WebappLoader;
+import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +136,111 @@ class LeakPreventionListenerTest {
             assertEquals(List.of(), tomcatLog.threadLocalReports(), "Tomcat's own ThreadLocal check still reports");
         }
     }
+
+    /**
+     * An inheritable ThreadLocal left in place: Tomcat's pool creates each replacement on the thread it replaces, and
+     * a new thread copies its creator's inheritable ThreadLocals, so the replacement must not be made there.
+     */
+    @Test
+    void poolThreadHoldingAnUnfixedInheritableLeakIsRenewedIntoACleanThread() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start()) {
+            Context ok = tomcat.deployPlain("clean", "/ok");
+            WeakReference<ClassLoader> loader = leaveInheritableAndUndeploy(tomcat, "/app");
+            assertInheritableLeftInPlace(log.warnings("/app"), log);
+            LoadResult load = loadUntilCollected(tomcat, loader, 600);
+            assertEquals(0, load.failures, "failed requests during renewal");
+            assertTrue(load.collected, "still held after " + load.requests + " requests\n" + log.all());
+            assertConnectorFactoryGivenBack(tomcat, ok);
+        }
+    }
+
+    /** The same through a shared {@code <Executor>}, whose pool Tomcat keeps out of reach but for reflection. */
+    @Test
+    void sharedExecutorThreadHoldingAnUnfixedInheritableLeakIsRenewedIntoACleanThread() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(SHARED_EXECUTOR, listener);
+                LogCapture log = LogCapture.start()) {
+            Context ok = tomcat.deployPlain("clean", "/ok");
+            WeakReference<ClassLoader> loader = leaveInheritableAndUndeploy(tomcat, "/app");
+            assertInheritableLeftInPlace(log.warnings("/app"), log);
+            LoadResult load = loadUntilCollected(tomcat, loader, 600);
+            assertEquals(0, load.failures, "failed requests during renewal");
+            assertTrue(load.collected, "still held after " + load.requests + " requests\n" + log.all());
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing the threads of [sharedPool]"), log.all());
+            assertConnectorFactoryGivenBack(tomcat, ok);
+        }
+    }
+
+    /** Two renewals of one pool at once: the second must neither wrap the pool's factory twice nor keep the wrapper. */
+    @Test
+    void twoContextsStoppingAtOnceAreBothRenewedIntoCleanThreads() throws Exception {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start()) {
+            Context ok = tomcat.deployPlain("clean", "/ok");
+            Context first = tomcat.deployPlain("threadlocal-created", "/app");
+            Context second = tomcat.deployPlain("threadlocal-created", "/app2");
+            request(tomcat, "/app/leak?kind=inheritable", 4);
+            request(tomcat, "/app2/leak?kind=inheritable", 4);
+            CompletableFuture<WeakReference<ClassLoader>> firstStop = CompletableFuture.supplyAsync(
+                    () -> tomcat.undeploy(first));
+            WeakReference<ClassLoader> secondLoader = tomcat.undeploy(second);
+            WeakReference<ClassLoader> firstLoader = firstStop.get(30, TimeUnit.SECONDS);
+            assertInheritableLeftInPlace(log.warnings("/app"), log);
+            assertInheritableLeftInPlace(log.warnings("/app2"), log);
+            assertTrue(loadUntilCollected(tomcat, firstLoader, 600).collected, log.all());
+            LoadResult load = loadUntilCollected(tomcat, secondLoader, 600);
+            assertEquals(0, load.failures, "failed requests during renewal");
+            assertTrue(load.collected, log.all());
+            assertConnectorFactoryGivenBack(tomcat, ok);
+        }
+    }
+
+    private static WeakReference<ClassLoader> leaveInheritableAndUndeploy(EmbeddedTomcat tomcat, String path) {
+        Context context = tomcat.deployPlain("threadlocal-created", path);
+        request(tomcat, path + "/leak?kind=inheritable", 4);
+        return tomcat.undeploy(context);
+    }
+
+    private static void assertInheritableLeftInPlace(List<String> warnings, LogCapture log) {
+        assertFalse(warnings.isEmpty(), log.all());
+        assertTrue(warnings.stream().allMatch(w -> w.contains("held through Thread.inheritableThreadLocals")
+                && w.endsWith("left in place because leakguard setting threadLocals=warn")), log.all());
+    }
+
+    /**
+     * Once every thread older than the stop has ended, the connector's pool makes its threads with Tomcat's factory
+     * again; idle threads end only after a task, so requests keep coming until then.
+     */
+    private static void assertConnectorFactoryGivenBack(EmbeddedTomcat tomcat, Context healthy) {
+        Server server = ((Engine) healthy.getParent().getParent()).getService().getServer();
+        for (int i = 0; i < 600 && !tomcatFactoriesOnly(server); i++) {
+            tomcat.get("/ok/leak");
+            sleep(20);
+        }
+        assertTrue(tomcatFactoriesOnly(server), PooledExecutor.of(server).stream()
+                .map(pool -> pool.name + ": " + pool.threadFactory()).toList().toString());
+    }
+
+    private static boolean tomcatFactoriesOnly(Server server) {
+        return PooledExecutor.of(server).stream()
+                .allMatch(pool -> pool.threadFactory().orElseThrow() instanceof TaskThreadFactory);
+    }
+
+    /** The connector takes its threads from a shared {@code <Executor>}, as {@code executor="sharedPool"} makes it. */
+    private static final LifecycleListener SHARED_EXECUTOR = event -> {
+        if (Lifecycle.BEFORE_INIT_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Server server) {
+            Service service = server.findServices()[0];
+            StandardThreadExecutor shared = new StandardThreadExecutor();
+            shared.setName("sharedPool");
+            shared.setNamePrefix("shared-exec-");
+            service.addExecutor(shared);
+            service.findConnectors()[0].getProtocolHandler().setExecutor(shared);
+        }
+    };
 
     @Test
     void withoutRenewalTheUnfixedLeakStaysUnderLoad() {
