@@ -1,5 +1,7 @@
 package io.leakguard.listener;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,6 +10,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Has a pool's new threads made on one thread of leakguard's own, so that they inherit nothing from the thread that
@@ -19,6 +24,10 @@ import java.util.concurrent.TimeoutException;
  * The maker thread is started with the server, before any web application, and copies no inheritable ThreadLocal even
  * from the thread that starts it. The pool's own factory still makes each thread, so its type, name, priority and
  * context class loader stay the pool's.
+ *
+ * <p>A pool makes its threads this way only while a renewal holds a {@link Lease} on it. Two web applications that
+ * stop at once renew the same pool at once, and a renewal may end before the other's threads are replaced: the factory
+ * the pool had before the first lease is put back when the last one ends, or when the server is destroyed.
  */
 final class CleanThreads implements AutoCloseable {
 
@@ -26,6 +35,16 @@ final class CleanThreads implements AutoCloseable {
     private static final long WAIT_AT_MOST_SECONDS = 5;
 
     private final ThreadPoolExecutor maker;
+    /** Per pool that makes its threads here: the factory it had before, and how many renewals still need this. */
+    private final Map<Object, Leased> leased = new IdentityHashMap<>();
+
+    private record Leased(ThreadFactory original, Consumer<ThreadFactory> setFactory, int leases) {
+    }
+
+    /** One renewal's need of clean threads in one pool; ending it twice counts once. */
+    interface Lease {
+        void end();
+    }
 
     CleanThreads() {
         ClassLoader own = CleanThreads.class.getClassLoader();
@@ -43,6 +62,45 @@ final class CleanThreads implements AutoCloseable {
     /** A factory that has {@code poolFactory} make each thread on the maker thread. */
     ThreadFactory around(ThreadFactory poolFactory) {
         return task -> make(poolFactory, task);
+    }
+
+    /**
+     * Has {@code pool} make its threads through {@link #around} until this lease and every other one on it has ended;
+     * {@code factory} and {@code setFactory} read and set the pool's factory.
+     */
+    Lease lease(Object pool, Supplier<ThreadFactory> factory, Consumer<ThreadFactory> setFactory) {
+        synchronized (leased) {
+            Leased before = leased.get(pool);
+            if (before == null) {
+                ThreadFactory original = factory.get();
+                setFactory.accept(around(original));
+                leased.put(pool, new Leased(original, setFactory, 1));
+            } else {
+                leased.put(pool, new Leased(before.original(), setFactory, before.leases() + 1));
+            }
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        return () -> {
+            if (ended.compareAndSet(false, true)) {
+                end(pool);
+            }
+        };
+    }
+
+    private void end(Object pool) {
+        synchronized (leased) {
+            Leased current = leased.get(pool);
+            if (current == null) {
+                // Given back already, when the server was destroyed.
+                return;
+            }
+            if (current.leases() == 1) {
+                leased.remove(pool);
+                current.setFactory().accept(current.original());
+            } else {
+                leased.put(pool, new Leased(current.original(), current.setFactory(), current.leases() - 1));
+            }
+        }
     }
 
     private Thread make(ThreadFactory poolFactory, Runnable task) {
@@ -74,6 +132,10 @@ final class CleanThreads implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (leased) {
+            leased.values().forEach(pool -> pool.setFactory().accept(pool.original()));
+            leased.clear();
+        }
         maker.shutdownNow();
     }
 }

@@ -26,8 +26,8 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  * A Tomcat thread pool that can renew its threads: a connector's own pool or a shared {@code <Executor>}. Both renew
  * by age: after {@link #renewThreadsOlderThanNow()}, each thread created before that moment ends after its current
  * task (never during one, so no request is dropped), at most one per {@link #renewalDelay()} milliseconds, and the
- * pool starts a fresh one in its place, on the thread that ended unless leakguard gives it another
- * {@link #threadFactory(ThreadFactory) factory}.
+ * pool starts a fresh one in its place, on the thread that ended unless leakguard has it
+ * {@link #newThreadsThrough(CleanThreads) make its threads elsewhere}.
  */
 final class PooledExecutor {
 
@@ -134,9 +134,9 @@ final class PooledExecutor {
         return threads.map(ThreadPoolExecutor::getThreadFactory);
     }
 
-    /** Has the pool make its threads with {@code factory}; only for a pool that has a {@link #threadFactory()}. */
-    void threadFactory(ThreadFactory factory) {
-        threads.orElseThrow().setThreadFactory(factory);
+    /** Has the pool make its threads through {@code clean} until the lease ends; empty when leakguard cannot. */
+    Optional<CleanThreads.Lease> newThreadsThrough(CleanThreads clean) {
+        return threads.map(executor -> clean.lease(executor, executor::getThreadFactory, executor::setThreadFactory));
     }
 
     /** The pool itself, for identity: two views of one pool are the same pool. */

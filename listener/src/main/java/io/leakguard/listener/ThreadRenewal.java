@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.catalina.LifecycleState;
@@ -31,7 +30,8 @@ import org.apache.catalina.Server;
  * the stop is gone, or after {@link #WATCH_AT_MOST_MILLIS} when the pool stays idle (idle threads renew only after
  * their next task); meanwhile the pool makes its new threads through {@link CleanThreads}, since it would otherwise
  * make each replacement on the thread it replaces, which hands it that thread's inheritable ThreadLocals. Tomcat's
- * utility pool has no renewal of its own: {@link UtilityPool} ends its threads one by one.
+ * utility pool has no renewal of its own: {@link UtilityPool} ends its threads one by one, its new threads made
+ * through {@link CleanThreads} the same way.
  */
 final class ThreadRenewal implements AutoCloseable {
 
@@ -42,10 +42,10 @@ final class ThreadRenewal implements AutoCloseable {
     private final Renewal mode;
     private final long delayMillis;
     private final CleanThreads cleanThreads;
-    /** Per pool being renewed: the delay and thread factory it had before, and the newest renewal that watches it. */
+    /** Per pool being renewed: the delay it had before, and the newest renewal that watches it. */
     private final Map<Object, Pending> pending = new IdentityHashMap<>();
 
-    private record Pending(long originalDelay, Optional<ThreadFactory> originalFactory, long since) {
+    private record Pending(long originalDelay, long since) {
     }
 
     /** Made as the server starts, before any web application: {@link CleanThreads} starts its thread here. */
@@ -105,12 +105,13 @@ final class ThreadRenewal implements AutoCloseable {
         }
         holders.removeIf(UtilityPool::named);
         if (!ending.isEmpty()) {
-            utility.renew(webapp, ending, Duration.ofMillis(WATCH_AT_MOST_MILLIS));
+            utility.renew(webapp, ending, Duration.ofMillis(WATCH_AT_MOST_MILLIS), cleanThreads);
         }
     }
 
     private boolean renew(PooledExecutor pool, String webapp) {
         long since = System.currentTimeMillis();
+        Optional<CleanThreads.Lease> clean;
         synchronized (pending) {
             Pending before = pending.get(pool.pool());
             long original = before == null ? pool.renewalDelay() : before.originalDelay();
@@ -119,25 +120,23 @@ final class ThreadRenewal implements AutoCloseable {
                         + "(threadRenewalDelay < 0); not renewed", webapp, pool.name);
                 return false;
             }
-            Optional<ThreadFactory> originalFactory = before == null ? pool.threadFactory() : before.originalFactory();
-            if (before == null) {
-                originalFactory.ifPresent(factory -> pool.threadFactory(cleanThreads.around(factory)));
-            }
-            pending.put(pool.pool(), new Pending(original, originalFactory, since));
+            clean = pool.newThreadsThrough(cleanThreads);
+            pending.put(pool.pool(), new Pending(original, since));
             pool.renewalDelay(Math.min(original, delayMillis));
             pool.renewThreadsOlderThanNow();
         }
-        watch(pool, since, since + WATCH_AT_MOST_MILLIS);
+        watch(pool, since, since + WATCH_AT_MOST_MILLIS, clean);
         return true;
     }
 
-    private void watch(PooledExecutor pool, long since, long giveUpAt) {
+    private void watch(PooledExecutor pool, long since, long giveUpAt, Optional<CleanThreads.Lease> clean) {
         boolean done = !pool.hasThreadsCreatedBefore(since, List.of(LiveThreads.all()))
                 || System.currentTimeMillis() > giveUpAt;
         ScheduledExecutorService utility = server.getUtilityExecutor();
         if (!done && utility != null) {
             try {
-                utility.schedule(() -> watch(pool, since, giveUpAt), WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                utility.schedule(() -> watch(pool, since, giveUpAt, clean), WATCH_EVERY_MILLIS,
+                        TimeUnit.MILLISECONDS);
                 return;
             } catch (RejectedExecutionException e) {
                 // The server is stopping: its pools end with it, so the delay is put back at once.
@@ -148,9 +147,9 @@ final class ThreadRenewal implements AutoCloseable {
             if (current != null && current.since() == since) {
                 pending.remove(pool.pool());
                 pool.renewalDelay(current.originalDelay());
-                current.originalFactory().ifPresent(pool::threadFactory);
             }
         }
+        clean.ifPresent(CleanThreads.Lease::end);
     }
 
     @Override

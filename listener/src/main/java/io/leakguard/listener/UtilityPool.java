@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import org.apache.catalina.Server;
 import org.apache.tomcat.util.threads.TaskThread;
 
@@ -52,8 +53,16 @@ final class UtilityPool {
         return thread instanceof TaskThread && thread.getName().startsWith(THREAD_PREFIX);
     }
 
-    /** Ends each of these threads after its current task, the pool starting a fresh one in its place. */
-    void renew(String webapp, List<Thread> threads, Duration within) {
-        new UtilityRenewal(pool, webapp, threads, within).start();
+    /**
+     * Ends each of these threads after its current task, the pool starting a fresh one in its place through
+     * {@code clean}.
+     */
+    void renew(String webapp, List<Thread> threads, Duration within, CleanThreads clean) {
+        new UtilityRenewal(pool, webapp, threads, within, clean).start();
+    }
+
+    /** The factory the pool makes its threads with. */
+    ThreadFactory threadFactory() {
+        return pool.getThreadFactory();
     }
 }

@@ -1,8 +1,6 @@
 package io.leakguard.listener;
 
 import io.leakguard.cleanup.ReportLog;
-import io.leakguard.cleanup.jdk.InternalField;
-import io.leakguard.cleanup.jdk.JdkInternals;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,29 +25,35 @@ import org.apache.tomcat.util.threads.StopPooledThreadException;
  * back a little later, until every chosen thread has taken it or ended, or the time is up. A busy thread takes it only
  * once its current task is over.
  *
+ * <p>The pool makes the replacement on the thread that ends, after this task has thrown, and a new thread copies its
+ * creator's inheritable ThreadLocals (and, before JDK 24, its inherited access control context): from start to end
+ * the pool makes its threads through {@link CleanThreads} instead. Its own factory is given back only once every
+ * ending thread has died, since a thread dies only after the pool has made its replacement.
+ *
  * <p>Extends {@link FutureTask} for the future half the queue and the pool's shutdown use (cancel, done); its own
  * callable never runs.
  */
 final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduledFuture<Void> {
 
-    /**
-     * A new thread copies its creator's inheritable ThreadLocals, and the pool creates the replacement on the thread
-     * that ends: left in place, a leak held there would move into the replacement.
-     */
-    private static final InternalField INHERITABLE = JdkInternals.field("java.lang.Thread", "inheritableThreadLocals");
     private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long LAST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ScheduledThreadPoolExecutor pool;
     private final String webapp;
     private final List<String> names;
+    /** The chosen threads that have yet to take this task. */
     private final Set<Thread> ending;
+    /** The chosen threads that have thrown, until they die: their replacement may not exist yet. */
+    private final Set<Thread> replacing = new HashSet<>();
     private final Duration within;
     private final long giveUpAt;
+    private final CleanThreads clean;
+    private CleanThreads.Lease lease;
     private volatile long dueAt;
     private long retry = FIRST_RETRY_NANOS;
 
-    UtilityRenewal(ScheduledThreadPoolExecutor pool, String webapp, List<Thread> threads, Duration within) {
+    UtilityRenewal(ScheduledThreadPoolExecutor pool, String webapp, List<Thread> threads, Duration within,
+            CleanThreads clean) {
         super(() -> null);
         this.pool = pool;
         this.webapp = webapp;
@@ -57,11 +61,13 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
         this.ending = new HashSet<>(threads);
         this.within = within;
         this.giveUpAt = System.nanoTime() + within.toNanos();
+        this.clean = clean;
     }
 
     void start() {
         ReportLog.logger().info("leakguard: [{}] renewing Tomcat's utility threads {}, each as it ends its current "
                 + "task", webapp, names);
+        lease = clean.lease(pool, pool::getThreadFactory, pool::setThreadFactory);
         queue(0);
     }
 
@@ -74,31 +80,40 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
         Thread current = Thread.currentThread();
         boolean endsHere = ending.remove(current);
         ending.removeIf(thread -> !thread.isAlive());
-        if (ending.isEmpty()) {
-            set(null);
+        replacing.removeIf(thread -> !thread.isAlive());
+        if (endsHere) {
+            replacing.add(current);
+        }
+        boolean overdue = System.nanoTime() - giveUpAt > 0;
+        if (ending.isEmpty() && (replacing.isEmpty() || overdue)) {
+            finish();
             ReportLog.logger().info("leakguard: [{}] renewed Tomcat's utility threads {}", webapp, names);
         } else if (pool.isShutdown()) {
             // The server is stopping, and every utility thread ends with it.
-            set(null);
-        } else if (System.nanoTime() - giveUpAt > 0) {
-            set(null);
+            finish();
+        } else if (overdue) {
+            finish();
             ReportLog.logger().warn("leakguard: [{}] Tomcat's utility threads {} were still busy after {} s and were "
                     + "not renewed; what they hold of the web application stays in memory until they end", webapp,
                     ending.stream().map(Thread::getName).sorted().toList(),
                     within.toSeconds());
         } else {
-            long delay = endsHere ? 0 : retry;
+            // Another chosen thread may be idle, waiting for this task; a replacement takes a moment to be made.
+            long delay = endsHere && !ending.isEmpty() ? 0 : retry;
             retry = Math.min(retry * 2, LAST_RETRY_NANOS);
             // Last: once queued, another worker may take it and run it while this one is still ending.
             queue(delay);
         }
         if (endsHere) {
-            if (INHERITABLE.available()) {
-                INHERITABLE.set(current, null);
-            }
             throw new StopPooledThreadException("leakguard: renewing a utility thread that held a stopped web "
                     + "application");
         }
+    }
+
+    /** The factory first, so that whoever waits for this renewal finds the pool as it was. */
+    private void finish() {
+        lease.end();
+        set(null);
     }
 
     private void queue(long delayNanos) {
