@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +77,38 @@ class UtilityRenewalPoolTest {
         waitsForBusy.get(10, TimeUnit.SECONDS);
         assertSame(tomcats, pool.getThreadFactory());
         assertEquals(List.of(), valuesOnEveryWorker());
+    }
+
+    @Test
+    void aRenewalThatGivesUpGivesTheFactoryBack() throws Exception {
+        CountDownLatch lastBusy = new CountDownLatch(1);
+        try {
+            List<Thread> workers = leaveValueOnEveryWorker(lastBusy);
+            UtilityRenewal renewal = new UtilityRenewal(pool, "/app", List.of(workers.get(1)), Duration.ofMillis(300),
+                    clean);
+            renewal.start();
+            renewal.get(10, TimeUnit.SECONDS);
+
+            assertTrue(workers.get(1).isAlive());
+            assertSame(tomcats, pool.getThreadFactory());
+        } finally {
+            lastBusy.countDown();
+        }
+    }
+
+    /**
+     * Tomcat shuts its utility pool down at once as the server stops, dropping the renewal's queued task; the factory
+     * comes back when the server is destroyed.
+     */
+    @Test
+    void theServersEndGivesTheFactoryBack() throws Exception {
+        List<Thread> workers = leaveValueOnEveryWorker(new CountDownLatch(1));
+        new UtilityRenewal(pool, "/app", List.of(workers.get(1)), WITHIN, clean).start();
+        assertNotSame(tomcats, pool.getThreadFactory());
+
+        pool.shutdownNow();
+        clean.close();
+        assertSame(tomcats, pool.getThreadFactory());
     }
 
     /**
