@@ -139,7 +139,7 @@ final class ThreadRenewal implements AutoCloseable {
                         TimeUnit.MILLISECONDS);
                 return;
             } catch (RejectedExecutionException e) {
-                // The server is stopping: its pools end with it, so the delay is put back at once.
+                // The server is stopping: its pools end with it, so the delay and factory are put back at once.
             }
         }
         synchronized (pending) {
