@@ -96,10 +96,8 @@ public final class SiteTransformer implements ClassFileTransformer {
                     line -> site(name, line), () -> changed = true);
         }
 
-        /** Where a call in this class is, in the form of a stack trace element. */
         private String site(String method, int line) {
-            String file = sourceFile == null ? "Unknown Source" : line > 0 ? sourceFile + ":" + line : sourceFile;
-            return className + "." + method + "(" + file + ")";
+            return CreationSites.site(className, method, sourceFile, line);
         }
     }
 }

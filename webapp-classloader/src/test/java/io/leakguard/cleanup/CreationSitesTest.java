@@ -91,10 +91,29 @@ class CreationSitesTest {
     }
 
     @Test
-    void theSettingTakesOnOrOff() {
+    void withFullStacksTheWarningNamesTheLineThenItsCallers() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("creationSites", "stack"));
+        String site = site("thread-spawned", "io.leakguard.fixture.threadspawned.SpawnedThreadServlet", "doGet",
+                "waiter.start();");
+        Fixtures.guarded("thread-spawned", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = Fixtures.single(log.warnings("/app"));
+            assertTrue(warning.contains("; created at " + site
+                    + " <- jakarta.servlet.http.HttpServlet.service(HttpServlet.java:"), warning);
+            assertTrue(warning.contains(" <- org.apache.catalina.core.StandardWrapperValve.invoke("), warning);
+            assertTrue(warning.contains(" <- java.lang.Thread.run(Thread.java:") && warning.contains("; fixed: "),
+                    warning);
+        });
+    }
+
+    @Test
+    void theSettingTakesOnOffOrStack() {
         assertTrue(Policy.defaults().creationSites());
+        assertFalse(Policy.defaults().creationSiteStacks());
         assertFalse(Policy.defaults().with("creationSites", "OFF").creationSites());
-        assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off",
+        Policy stacks = Policy.defaults().with("creationSites", "stack");
+        assertTrue(stacks.creationSites() && stacks.creationSiteStacks());
+        assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off, stack",
                 assertThrows(IllegalArgumentException.class,
                         () -> Policy.defaults().with("creationSites", "maybe")).getMessage());
     }
