@@ -103,6 +103,21 @@ final class ApplicationClasses {
         return new Loader(parent, transformer);
     }
 
+    /** Passes every class through {@code transformer}, defining none, and returns how many it changed. */
+    int transformAll(ClassFileTransformer transformer) {
+        int changed = 0;
+        for (Map.Entry<String, byte[]> type : code.entrySet()) {
+            try {
+                if (transformer.transform(null, type.getKey().replace('.', '/'), null, null, type.getValue()) != null) {
+                    changed++;
+                }
+            } catch (IllegalClassFormatException e) {
+                throw new IllegalStateException(type.getKey(), e);
+            }
+        }
+        return changed;
+    }
+
     /** Defines every class in a new loader and returns how many could be. */
     int defineAll(ClassLoader parent, ClassFileTransformer transformer) {
         ClassLoader loader = loader(parent, transformer);

@@ -1,6 +1,8 @@
 package io.leakguard.benchmarks;
 
+import io.leakguard.sites.CreationSites;
 import io.leakguard.sites.SiteTransformer;
+import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +40,17 @@ public class RequestLoop {
         ApplicationClasses application = ApplicationClasses.library("io/leakguard/benchmarks/request/");
         plain = handler(application.loader(getClass().getClassLoader(), null));
         instrumented = handler(application.loader(getClass().getClassLoader(), new SiteTransformer()));
+        if (site(plain) != null || site(instrumented) == null) {
+            throw new IllegalStateException("the instrumented handler, and only it, must record its ThreadLocal");
+        }
+    }
+
+    /** Where the handler's request ThreadLocal was set, after one request. */
+    private static String site(IntFunction<String> handler) throws ReflectiveOperationException {
+        handler.apply(0);
+        Field current = handler.getClass().getDeclaredField("CURRENT");
+        current.setAccessible(true);
+        return CreationSites.of(current.get(null));
     }
 
     @SuppressWarnings("unchecked")

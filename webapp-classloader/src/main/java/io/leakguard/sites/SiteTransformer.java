@@ -2,6 +2,7 @@ package io.leakguard.sites;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.BitSet;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -21,19 +22,21 @@ import org.slf4j.LoggerFactory;
 public final class SiteTransformer implements ClassFileTransformer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.leakguard");
-    private static final int CONSTANT_CLASS = 7;
-    private static final int CONSTANT_NAME_AND_TYPE = 12;
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         try {
+            if (!ConstantPoolScan.namesACall(classfile)) {
+                return null;
+            }
             ClassReader reader = new ClassReader(classfile);
-            if (!namesAnOwner(reader)) {
+            BitSet calling = callingMethods(reader);
+            if (calling.isEmpty()) {
                 return null;
             }
             ClassWriter writer = new ClassWriter(reader, 0);
-            Instrumenter instrumenter = new Instrumenter(writer);
+            Instrumenter instrumenter = new Instrumenter(writer, calling);
             reader.accept(instrumenter, 0);
             return instrumenter.changed ? writer.toByteArray() : null;
         } catch (RuntimeException | LinkageError e) {
@@ -48,32 +51,45 @@ public final class SiteTransformer implements ClassFileTransformer {
         return "leakguard creation sites";
     }
 
-    /** A constant pool scan, far cheaper than visiting the code, rules out most classes. */
-    private static boolean namesAnOwner(ClassReader reader) {
-        char[] buffer = new char[reader.getMaxStringLength()];
-        for (int i = 1; i < reader.getItemCount(); i++) {
-            int offset = reader.getItem(i);
-            if (offset == 0) {
-                continue;
+    /**
+     * The methods, by their order in the class file, that make a {@link SiteCall}. Only those are rewritten: ASM
+     * copies every other method's bytes as they are, where rewriting decodes and encodes every instruction and stack
+     * map frame, and the classes that make such calls are often an application's largest.
+     */
+    private static BitSet callingMethods(ClassReader reader) {
+        BitSet calling = new BitSet();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            private int index;
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                int method = index++;
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor,
+                            boolean isInterface) {
+                        if (SiteCall.find(opcode, owner, callee, calleeDescriptor) != null) {
+                            calling.set(method);
+                        }
+                    }
+                };
             }
-            int tag = reader.readByte(offset - 1);
-            if (tag == CONSTANT_CLASS && SiteCall.OWNERS.contains(reader.readUTF8(offset, buffer))
-                    || tag == CONSTANT_NAME_AND_TYPE && SiteCall.ANY_OWNER_METHODS.contains(
-                            reader.readUTF8(offset, buffer) + reader.readUTF8(offset + 2, buffer))) {
-                return true;
-            }
-        }
-        return false;
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return calling;
     }
 
     private static final class Instrumenter extends ClassVisitor {
 
+        private final BitSet calling;
         private String className;
         private String sourceFile;
         private boolean changed;
+        private int index;
 
-        Instrumenter(ClassVisitor next) {
+        Instrumenter(ClassVisitor next, BitSet calling) {
             super(Opcodes.ASM9, next);
+            this.calling = calling;
         }
 
         @Override
@@ -92,8 +108,11 @@ public final class SiteTransformer implements ClassFileTransformer {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
-            return new CallSiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions),
-                    line -> site(name, line), () -> changed = true);
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!calling.get(index++)) {
+                return next;
+            }
+            return new CallSiteRewriter(next, line -> site(name, line), () -> changed = true);
         }
 
         private String site(String method, int line) {
