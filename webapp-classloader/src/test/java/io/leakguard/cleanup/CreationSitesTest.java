@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +65,7 @@ class CreationSitesTest {
     @MethodSource("kinds")
     void warningNamesTheLineThatMadeTheLeak(String fixture, String request, String pick, String sourceModule,
             String className, String method, String lineText) {
-        String site = site(sourceModule, className, method, lineText);
+        String site = Fixtures.site(sourceModule, className, method, lineText);
         // Every kind fixed, the hook too, so that each test leaves the JVM as it found it.
         LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
         Fixtures.guarded(fixture, request, (loader, log) -> {
@@ -93,8 +88,8 @@ class CreationSitesTest {
     @Test
     void withFullStacksTheWarningNamesTheLineThenItsCallers() {
         LeakGuardClassLoader.setPolicy(Policy.defaults().with("creationSites", "stack"));
-        String site = site("thread-spawned", "io.leakguard.fixture.threadspawned.SpawnedThreadServlet", "doGet",
-                "waiter.start();");
+        String site = Fixtures.site("thread-spawned", "io.leakguard.fixture.threadspawned.SpawnedThreadServlet",
+                "doGet", "waiter.start();");
         Fixtures.guarded("thread-spawned", "/leak", (loader, log) -> {
             assertTrue(Gc.collected(loader), log.all());
             String warning = Fixtures.single(log.warnings("/app"));
@@ -116,21 +111,5 @@ class CreationSitesTest {
         assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off, stack",
                 assertThrows(IllegalArgumentException.class,
                         () -> Policy.defaults().with("creationSites", "maybe")).getMessage());
-    }
-
-    /** The site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture's source. */
-    private static String site(String module, String className, String method, String lineText) {
-        String simple = className.substring(className.lastIndexOf('.') + 1);
-        Path source = Path.of("..", "fixtures", module, "src", "main", "java",
-                className.replace('.', '/') + ".java");
-        try {
-            List<String> lines = Files.readAllLines(source);
-            List<Integer> matching = Stream.iterate(0, i -> i < lines.size(), i -> i + 1)
-                    .filter(i -> lines.get(i).contains(lineText)).toList();
-            assertEquals(1, matching.size(), "one line of " + source + " holds " + lineText);
-            return className + "." + method + "(" + simple + ".java:" + (matching.get(0) + 1) + ")";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,8 +2,13 @@ package io.leakguard.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.catalina.Context;
 
 /** The usual life of a fixture in a test: deploy, trigger the leak over HTTP, undeploy, then judge. */
@@ -51,5 +56,24 @@ public final class Fixtures {
     public static String single(List<String> warnings) {
         assertEquals(1, warnings.size(), String.join("\n", warnings));
         return warnings.get(0);
+    }
+
+    /**
+     * A creation site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture
+     * module's source by the text of the line, so that an edit there cannot make a test pass wrongly.
+     */
+    public static String site(String module, String className, String method, String lineText) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        Path source = Path.of("..", "fixtures", module, "src", "main", "java",
+                className.replace('.', '/') + ".java");
+        try {
+            List<String> lines = Files.readAllLines(source);
+            List<Integer> matching = Stream.iterate(0, i -> i < lines.size(), i -> i + 1)
+                    .filter(i -> lines.get(i).contains(lineText)).toList();
+            assertEquals(1, matching.size(), "one line of " + source + " holds " + lineText);
+            return className + "." + method + "(" + simple + ".java:" + (matching.get(0) + 1) + ")";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
