@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where things that leak were created, as instrumented web application code reports it. Held weakly and by identity:
@@ -22,7 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class CreationSites {
 
-    /** About 100 bytes each, so at most a few megabytes; far more live threads, pools and ThreadLocals than a server has. */
+    /** About 100 bytes each, a few megabytes in all: far more live threads, pools and ThreadLocals than a server has. */
     static final int CAPACITY = 50_000;
     /** A ThreadLocal set from many places keeps the last few of them. */
     private static final int SITES_PER_OBJECT = 4;
@@ -38,6 +40,7 @@ public final class CreationSites {
     private static final StackWalker STACK = StackWalker.getInstance();
     private static final Set<String> RECORDERS = Set.of(CreationSites.class.getName(), Key.class.getName(),
             Calls.class.getName());
+    private static final AtomicBoolean REPORTED_FULL = new AtomicBoolean();
     private static volatile boolean fullStacks;
 
     private CreationSites() {
@@ -116,6 +119,11 @@ public final class CreationSites {
         Key key = BY_OBJECT.get(new Key(created, null));
         if (key == null) {
             if (BY_OBJECT.size() >= CAPACITY) {
+                if (REPORTED_FULL.compareAndSet(false, true)) {
+                    LoggerFactory.getLogger("io.leakguard").info("leakguard: {} creation sites are held, the most "
+                            + "there is room for; objects made from now on get one only as older ones are collected, "
+                            + "so some warnings may not say where a leak was created", CAPACITY);
+                }
                 return;
             }
             Key fresh = new Key(created, COLLECTED);
