@@ -2,6 +2,7 @@ package io.leakguard.benchmarks;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -25,6 +29,8 @@ final class ApplicationClasses {
     private static final String CLASSES = "WEB-INF/classes/";
 
     private final Map<String, byte[]> code = new LinkedHashMap<>();
+    /** Where the loader reads each class from, as a web application's loader does; null to take it from memory. */
+    private Path jar;
 
     private ApplicationClasses() {
     }
@@ -98,6 +104,32 @@ final class ApplicationClasses {
         return code.size();
     }
 
+    /**
+     * The same classes, read by each new loader from a compressed jar file as Tomcat reads {@code WEB-INF/lib}: what a
+     * class costs to load then, beside defining it, is the real denominator of the transformer's share.
+     */
+    ApplicationClasses inJar() {
+        ApplicationClasses classes = new ApplicationClasses();
+        classes.code.putAll(code);
+        try {
+            classes.jar = Files.createTempFile("leakguard-bench", ".jar");
+            classes.jar.toFile().deleteOnExit();
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(classes.jar))) {
+                for (Map.Entry<String, byte[]> type : code.entrySet()) {
+                    out.putNextEntry(new JarEntry(entryName(type.getKey())));
+                    out.write(type.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return classes;
+    }
+
+    private static String entryName(String className) {
+        return className.replace('.', '/') + ".class";
+    }
+
     /** A new loader for these classes, each passed through {@code transformer} first when there is one. */
     ClassLoader loader(ClassLoader parent, ClassFileTransformer transformer) {
         return new Loader(parent, transformer);
@@ -120,7 +152,7 @@ final class ApplicationClasses {
 
     /** Defines every class in a new loader and returns how many could be. */
     int defineAll(ClassLoader parent, ClassFileTransformer transformer) {
-        ClassLoader loader = loader(parent, transformer);
+        Loader loader = new Loader(parent, transformer);
         int defined = 0;
         for (String name : code.keySet()) {
             try {
@@ -131,6 +163,7 @@ final class ApplicationClasses {
                 // dependency); the same with and without the transformer.
             }
         }
+        loader.close();
         return defined;
     }
 
@@ -138,10 +171,39 @@ final class ApplicationClasses {
     private final class Loader extends ClassLoader {
 
         private final ClassFileTransformer transformer;
+        private JarFile opened;
 
         Loader(ClassLoader parent, ClassFileTransformer transformer) {
             super("bench-application", parent);
             this.transformer = transformer;
+        }
+
+        /** Closes the jar, as Tomcat does when the application stops; the classes stay defined. */
+        void close() {
+            try {
+                if (opened != null) {
+                    opened.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private byte[] read(String name) throws ClassNotFoundException {
+            if (jar == null || !code.containsKey(name)) {
+                return code.get(name);
+            }
+            try {
+                if (opened == null) {
+                    opened = new JarFile(jar.toFile());
+                }
+                JarEntry entry = opened.getJarEntry(entryName(name));
+                try (InputStream in = opened.getInputStream(entry)) {
+                    return in.readAllBytes();
+                }
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
         }
 
         @Override
@@ -157,7 +219,7 @@ final class ApplicationClasses {
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] original = code.get(name);
+            byte[] original = read(name);
             if (original == null) {
                 throw new ClassNotFoundException(name);
             }

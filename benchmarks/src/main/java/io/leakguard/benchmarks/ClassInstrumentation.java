@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What {@code creationSites} costs at class loading: every class of an application defined in a new loader, as they
  * come and through leakguard's transformer. The fixtures are small classes, most of them making instrumented calls;
  * {@code libraries} stands for a large application: Tomcat, the Servlet API, JMH and ASM, a few thousand classes of
- * real code, from the benchmark jar. Run with {@code ./benchmarks/run ClassInstrumentation}.
+ * real code, from the benchmark jar. Both are defined from memory, the harshest comparison; {@code libraries-jar}
+ * reads each class from a compressed jar first, as Tomcat's loader does. Run with
+ * {@code ./benchmarks/run ClassInstrumentation}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -29,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ClassInstrumentation {
 
-    @Param({"fixtures", "libraries"})
+    @Param({"fixtures", "libraries", "libraries-jar"})
     String application;
 
     private final SiteTransformer transformer = new SiteTransformer();
@@ -39,6 +41,9 @@ public class ClassInstrumentation {
     public void read() {
         classes = application.equals("fixtures") ? ApplicationClasses.fixtures(Path.of("fixtures"))
                 : ApplicationClasses.library("org/apache/", "jakarta/", "org/openjdk/jmh/", "org/objectweb/asm/");
+        if (application.endsWith("-jar")) {
+            classes = classes.inJar();
+        }
         int plain = classes.defineAll(getClass().getClassLoader(), null);
         int instrumented = classes.defineAll(getClass().getClassLoader(), transformer);
         if (plain != instrumented) {

@@ -27,14 +27,11 @@ public final class SiteTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         try {
-            if (!ConstantPoolScan.namesACall(classfile)) {
-                return null;
-            }
-            ClassReader reader = new ClassReader(classfile);
-            BitSet calling = callingMethods(reader);
+            BitSet calling = CallScan.callingMethods(classfile);
             if (calling.isEmpty()) {
                 return null;
             }
+            ClassReader reader = new ClassReader(classfile);
             ClassWriter writer = new ClassWriter(reader, 0);
             Instrumenter instrumenter = new Instrumenter(writer, calling);
             reader.accept(instrumenter, 0);
@@ -49,34 +46,6 @@ public final class SiteTransformer implements ClassFileTransformer {
     @Override
     public String toString() {
         return "leakguard creation sites";
-    }
-
-    /**
-     * The methods, by their order in the class file, that make a {@link SiteCall}. Only those are rewritten: ASM
-     * copies every other method's bytes as they are, where rewriting decodes and encodes every instruction and stack
-     * map frame, and the classes that make such calls are often an application's largest.
-     */
-    private static BitSet callingMethods(ClassReader reader) {
-        BitSet calling = new BitSet();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            private int index;
-
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                int method = index++;
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor,
-                            boolean isInterface) {
-                        if (SiteCall.find(opcode, owner, callee, calleeDescriptor) != null) {
-                            calling.set(method);
-                        }
-                    }
-                };
-            }
-        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return calling;
     }
 
     private static final class Instrumenter extends ClassVisitor {
@@ -109,6 +78,7 @@ public final class SiteTransformer implements ClassFileTransformer {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            // Handed the writer's own visitor, ASM copies the method's bytes as they are instead of re-encoding them.
             if (!calling.get(index++)) {
                 return next;
             }

@@ -2,16 +2,23 @@ package io.leakguard.sites;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Tells from a class file's constant pool alone whether its code can make a {@link SiteCall}: every call names its
- * owner, name and descriptor there. Most classes of an application make none and are loaded untouched, so this runs
- * on every class and must cost next to nothing beside defining it: one pass over the bytes, no parser, and no string
- * made unless a method reference names an owner or a method of the table.
+ * Finds the methods of a class file that can make a {@link SiteCall}, from its raw bytes. Every call names its owner,
+ * name and descriptor in the constant pool, so one pass over the pool finds the method references that can be such
+ * calls; most classes have none and are loaded untouched. For the others, a method whose code holds no invoke
+ * instruction of one of those references is left out, since rewriting decodes and encodes every instruction and
+ * frame of a method, and the classes that make such calls are often an application's largest. This runs on every
+ * class and must cost next to nothing beside defining it: no parser, and no string made unless a method reference
+ * names an owner or a method of the table.
+ *
+ * <p>The code is searched as bytes, not decoded into instructions: an operand that happens to spell an invoke of such
+ * a reference only costs a needless rewrite of that method, which changes nothing in it.
  */
-final class ConstantPoolScan {
+final class CallScan {
 
     private static final int UTF8 = 1;
     private static final int CLASS = 7;
@@ -19,8 +26,11 @@ final class ConstantPoolScan {
     private static final int INTERFACE_METHOD_REF = 11;
     private static final int NAME_AND_TYPE = 12;
     private static final int FIRST_CONSTANT = 10;
+    private static final int INVOKEVIRTUAL = 0xB6;
+    private static final int INVOKEINTERFACE = 0xB9;
+    private static final byte[] CODE = bytes("Code");
 
-    private static final List<byte[]> OWNERS = SiteCall.OWNERS.stream().map(ConstantPoolScan::bytes).toList();
+    private static final List<byte[]> OWNERS = SiteCall.OWNERS.stream().map(CallScan::bytes).toList();
     private static final List<byte[]> ANY_OWNER_NAMES = SiteCall.ALL.stream()
             .filter(call -> call.owner().equals(SiteCall.ANY_OWNER)).map(call -> bytes(call.name())).toList();
 
@@ -28,17 +38,17 @@ final class ConstantPoolScan {
     /** Where each constant's entry starts, by constant pool index. */
     private final int[] entries;
 
-    private ConstantPoolScan(byte[] code) {
+    private CallScan(byte[] code) {
         this.code = code;
         entries = new int[u2(8)];
     }
 
-    /** False only when no method reference of the class can be a call of {@link SiteCall#ALL}. */
-    static boolean namesACall(byte[] classfile) {
-        return new ConstantPoolScan(classfile).scan();
+    /** The methods, by their order in the class file, that can make a call of {@link SiteCall#ALL}. */
+    static BitSet callingMethods(byte[] classfile) {
+        return new CallScan(classfile).scan();
     }
 
-    private boolean scan() {
+    private BitSet scan() {
         int at = FIRST_CONSTANT;
         for (int i = 1; i < entries.length; i++) {
             entries[i] = at;
@@ -56,10 +66,66 @@ final class ConstantPoolScan {
                 i++;
             }
         }
+        boolean[] siteCalls = new boolean[entries.length];
+        boolean any = false;
         for (int i = 1; i < entries.length; i++) {
             int tag = code[entries[i]];
             if ((tag == METHOD_REF || tag == INTERFACE_METHOD_REF) && isSiteCall(entries[i], tag)) {
-                return true;
+                siteCalls[i] = true;
+                any = true;
+            }
+        }
+        return any ? methodsInvoking(siteCalls, at) : new BitSet();
+    }
+
+    /** Walks fields and methods from {@code at}, the end of the constant pool, searching each method's code. */
+    private BitSet methodsInvoking(boolean[] siteCalls, int at) {
+        at += 6;
+        at += 2 + 2 * u2(at);
+        int fields = u2(at);
+        at += 2;
+        for (int i = 0; i < fields; i++) {
+            at = skipAttributes(at + 6);
+        }
+        BitSet calling = new BitSet();
+        int methods = u2(at);
+        at += 2;
+        for (int method = 0; method < methods; method++) {
+            int attributes = u2(at + 6);
+            at += 8;
+            for (int i = 0; i < attributes; i++) {
+                int length = u4(at + 2);
+                if (isCode(u2(at)) && invokes(siteCalls, at + 14, at + 14 + u4(at + 10))) {
+                    calling.set(method);
+                }
+                at += 6 + length;
+            }
+        }
+        return calling;
+    }
+
+    private int skipAttributes(int at) {
+        int attributes = u2(at);
+        at += 2;
+        for (int i = 0; i < attributes; i++) {
+            at += 6 + u4(at + 2);
+        }
+        return at;
+    }
+
+    private boolean isCode(int nameIndex) {
+        int name = utf8(entries[nameIndex]);
+        return u2(name) == CODE.length && Arrays.equals(code, name + 2, name + 2 + CODE.length, CODE, 0, CODE.length);
+    }
+
+    private boolean invokes(boolean[] siteCalls, int from, int to) {
+        for (int at = from; at + 2 < to; at++) {
+            int opcode = code[at] & 0xFF;
+            if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE) {
+                int index = u2(at + 1);
+                if (index < siteCalls.length && siteCalls[index]) {
+                    return true;
+                }
             }
         }
         return false;
@@ -104,6 +170,10 @@ final class ConstantPoolScan {
 
     private int u2(int at) {
         return (code[at] & 0xFF) << 8 | code[at + 1] & 0xFF;
+    }
+
+    private int u4(int at) {
+        return u2(at) << 16 | u2(at + 2);
     }
 
     private static byte[] bytes(String name) {
