@@ -59,7 +59,7 @@ final class CallScan {
                 case 15 -> 4;
                 case 3, 4, METHOD_REF, INTERFACE_METHOD_REF, NAME_AND_TYPE, 9, 17, 18 -> 5;
                 case 5, 6 -> 9;
-                // A constant this JDK's class files cannot hold: let the full parse decide what to do with it.
+                // A constant of a class file format newer than this scan: the class loads as it came.
                 default -> throw new IllegalArgumentException("constant pool tag " + tag + " at " + at);
             };
             if (tag == 5 || tag == 6) {
