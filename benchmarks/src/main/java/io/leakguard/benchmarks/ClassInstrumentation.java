@@ -9,45 +9,67 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What {@code creationSites} costs at class loading: every class of the fixture web applications defined in a new
- * loader, as they come and through leakguard's transformer. Run with {@code ./benchmarks/run ClassInstrumentation}.
+ * What {@code creationSites} costs at class loading: every class of an application defined in a new loader, as they
+ * come and through leakguard's transformer. The fixtures are small classes, most of them making instrumented calls;
+ * {@code libraries} stands for a large application: Tomcat, the Servlet API, JMH and ASM, a few thousand classes of
+ * real code, from the benchmark jar. Both are defined from memory, the harshest comparison; {@code libraries-jar}
+ * reads each class from a compressed jar first, as Tomcat's loader does. Run with
+ * {@code ./benchmarks/run ClassInstrumentation}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 8, time = 2)
+@Measurement(iterations = 10, time = 2)
 @Fork(1)
 @State(Scope.Benchmark)
 public class ClassInstrumentation {
 
+    @Param({"fixtures", "libraries", "libraries-jar"})
+    String application;
+
     private final SiteTransformer transformer = new SiteTransformer();
-    private FixtureClasses fixtures;
+    private ApplicationClasses classes;
 
     @Setup
     public void read() {
-        fixtures = new FixtureClasses(Path.of("fixtures"));
-        int plain = fixtures.defineAll(getClass().getClassLoader(), null);
-        int instrumented = fixtures.defineAll(getClass().getClassLoader(), transformer);
-        if (plain != instrumented) {
-            throw new IllegalStateException("instrumented, " + instrumented + " of the " + fixtures.size()
-                    + " fixture classes define; as they come, " + plain);
+        classes = application.equals("fixtures") ? ApplicationClasses.fixtures(Path.of("fixtures"))
+                : ApplicationClasses.library("org/apache/", "jakarta/", "org/openjdk/jmh/", "org/objectweb/asm/");
+        if (application.endsWith("-jar")) {
+            classes = classes.inJar();
         }
-        System.out.println("fixture classes defined per operation: " + plain + " of " + fixtures.size());
+        int plain = classes.defineAll(getClass().getClassLoader(), null);
+        int instrumented = classes.defineAll(getClass().getClassLoader(), transformer);
+        if (plain != instrumented) {
+            throw new IllegalStateException("instrumented, " + instrumented + " of the " + classes.size() + " "
+                    + application + " classes define; as they come, " + plain);
+        }
+        System.out.println(application + " classes defined per operation: " + plain + " of " + classes.size()
+                + "; instrumented: " + classes.transformAll(transformer));
     }
 
     @Benchmark
     public int defineAsTheyCome() {
-        return fixtures.defineAll(getClass().getClassLoader(), null);
+        return classes.defineAll(getClass().getClassLoader(), null);
     }
 
     @Benchmark
     public int defineInstrumented() {
-        return fixtures.defineAll(getClass().getClassLoader(), transformer);
+        return classes.defineAll(getClass().getClassLoader(), transformer);
+    }
+
+    /**
+     * The transformer alone over every class, nothing defined: what instrumentation adds to loading, measured on its
+     * own, since on a busy machine it drowns in the noise of two definition runs.
+     */
+    @Benchmark
+    public int transformOnly() {
+        return classes.transformAll(transformer);
     }
 }

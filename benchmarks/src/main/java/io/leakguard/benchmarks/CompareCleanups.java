@@ -2,6 +2,7 @@ package io.leakguard.benchmarks;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -11,16 +12,24 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.util.Statistics;
 
 /**
- * Runs the benchmarks with JMH's own command line, then puts leakguard's median next to Tomcat's from the same run:
- * on a shared machine only numbers taken side by side, minutes apart at most, can be compared. The fastest pass of
+ * Runs the benchmarks with JMH's own command line, then puts each leakguard median next to its baseline's from the
+ * same run (Tomcat's clean-up pass; the same code without instrumentation): on a shared machine only numbers taken
+ * side by side, minutes apart at most, can be compared. The fastest pass of
  * each is shown too: other processes can only slow a pass down, so on a noisy machine it is the steadier figure.
  */
 public final class CompareCleanups {
 
-    private static final String LEAKGUARD = "leakguardPass";
-    private static final String TOMCAT = "tomcatClearReferences";
-    private static final double TARGET_MILLIS = 50;
-    private static final double TARGET_RATIO = 2;
+    private static final List<Comparison> COMPARISONS = List.of(
+            new Comparison("leakguard vs Tomcat, one clean-up pass", "leakguardPass", "tomcatClearReferences",
+                    "at most 2.0, and leakguard under 50 ms"),
+            new Comparison("creationSites, defining every class of an application", "defineInstrumented",
+                    "defineAsTheyCome", "at most 1.03"),
+            new Comparison("creationSites, the transformer alone against defining as they come", "transformOnly",
+                    "defineAsTheyCome", "at most 0.03"),
+            new Comparison("creationSites, one request of a request loop", "requestsInstrumented",
+                    "requestsAsTheyCome", "no measurable cost"),
+            new Comparison("creationSites, one HTTP request to a real Tomcat", "getWithCreationSites",
+                    "getWithoutCreationSites", "no measurable cost"));
 
     private CompareCleanups() {
     }
@@ -49,29 +58,36 @@ public final class CompareCleanups {
             }
             byInput.computeIfAbsent(input.toString(), k -> new LinkedHashMap<>()).put(method, run.getPrimaryResult());
         }
-        if (byInput.values().stream().noneMatch(input -> input.containsKey(LEAKGUARD) || input.containsKey(TOMCAT))) {
-            return;
+        for (Comparison comparison : COMPARISONS) {
+            comparison.print(byInput);
         }
-        System.out.println();
-        System.out.println("leakguard vs Tomcat, one clean-up pass, medians from the same run");
-        for (Map.Entry<String, Map<String, Result<?>>> input : byInput.entrySet()) {
-            Result<?> leakguard = input.getValue().get(LEAKGUARD);
-            Result<?> tomcat = input.getValue().get(TOMCAT);
-            if (leakguard == null && tomcat == null) {
-                continue;
+    }
+
+    /** Two benchmarks of one run whose medians are compared: leakguard's figure over the baseline's. */
+    private record Comparison(String title, String measured, String baseline, String target) {
+
+        void print(Map<String, Map<String, Result<?>>> byInput) {
+            if (byInput.values().stream().noneMatch(input -> input.containsKey(measured)
+                    || input.containsKey(baseline))) {
+                return;
             }
-            System.out.println("  " + input.getKey());
-            line(LEAKGUARD, leakguard);
-            line(TOMCAT, tomcat);
-            if (leakguard != null && tomcat != null && leakguard.getScoreUnit().equals(tomcat.getScoreUnit())) {
-                double ratio = median(leakguard) / median(tomcat);
-                double fastest = leakguard.getStatistics().getMin() / tomcat.getStatistics().getMin();
-                System.out.printf("    %-24s %10.2f   (fastest/fastest %.2f; target: at most %.1f",
-                        "ratio leakguard/Tomcat", ratio, fastest, TARGET_RATIO);
-                if (leakguard.getScoreUnit().startsWith("ms/")) {
-                    System.out.printf(", and leakguard under %.0f ms", TARGET_MILLIS);
+            System.out.println();
+            System.out.println(title + ", medians from the same run");
+            for (Map.Entry<String, Map<String, Result<?>>> input : byInput.entrySet()) {
+                Result<?> leakguard = input.getValue().get(measured);
+                Result<?> base = input.getValue().get(baseline);
+                if (leakguard == null && base == null) {
+                    continue;
                 }
-                System.out.println(")");
+                System.out.println("  " + input.getKey());
+                line(measured, leakguard);
+                line(baseline, base);
+                if (leakguard != null && base != null && leakguard.getScoreUnit().equals(base.getScoreUnit())) {
+                    double ratio = median(leakguard) / median(base);
+                    double fastest = leakguard.getStatistics().getMin() / base.getStatistics().getMin();
+                    System.out.printf("    %-24s %10.3f   (fastest/fastest %.3f; target: %s)%n", "ratio", ratio,
+                            fastest, target);
+                }
             }
         }
     }

@@ -50,7 +50,8 @@ final class HeapExplainer implements LeakDetector.Explainer {
             return id == loader || classes.containsKey(id)
                     || file.u1(position) == HeapIndex.INSTANCE && classes.containsKey(heap.classOfInstance(position));
         });
-        return Optional.ofNullable(found).map(f -> new Chains(heap, references, loader).path(webapp, f));
+        return Optional.ofNullable(found).map(f -> new Chains(heap, references, loader,
+                CreationSiteRecords.of(heap, references, f.objects())).path(webapp, f));
     }
 
     /** The loader the detector's phantom reference with that serial still refers to; 0 when it was cleared. */
@@ -66,8 +67,8 @@ final class HeapExplainer implements LeakDetector.Explainer {
         return 0;
     }
 
-    /** Turns object indexes into labelled links. */
-    private record Chains(HeapIndex heap, References references, long loader) {
+    /** Turns object indexes into labelled links; {@code sites} says where objects of the chain were created. */
+    private record Chains(HeapIndex heap, References references, long loader, Map<Integer, String> sites) {
 
         LeakPath path(String webapp, ShortestPath.Found found) {
             List<LeakPath.Link> links = new ArrayList<>();
@@ -82,11 +83,16 @@ final class HeapExplainer implements LeakDetector.Explainer {
                         label[1] = key(kind, owner, name);
                     }
                 });
-                links.add(new LeakPath.Link(label[0], describe(objects[i])));
+                links.add(new LeakPath.Link(label[0], describe(objects[i]) + site(i)));
                 keys.add(label[1]);
             }
-            String root = root(found.root()) + " " + describe(objects[0]);
+            String root = root(found.root()) + " " + describe(objects[0]) + site(0);
             return new LeakPath(webapp, root, links, KnownLeaks.kindOf(keys), links.size() - 1);
+        }
+
+        private String site(int chainPosition) {
+            String site = sites.get(chainPosition);
+            return site == null ? "" : " (" + site + ")";
         }
 
         private String via(References.Kind kind, long owner, long name) {

@@ -36,7 +36,8 @@ final class References {
                 .mapToLong(Map.Entry::getKey).findFirst().orElse(0);
     }
 
-    private long stringId(String text) {
+    /** The id of a name in the dump's string table, or 0 when no name of the dump has that text. */
+    long stringId(String text) {
         return heap.strings.entrySet().stream().filter(e -> e.getValue().equals(text))
                 .mapToLong(Map.Entry::getKey).findFirst().orElse(0);
     }
@@ -84,8 +85,11 @@ final class References {
 
     /** The raw value of a field of an instance: an object id, or the bits of a primitive; 0 when absent. */
     long field(long position, String declaringClass, String name) {
-        long owner = classId(declaringClass);
-        long nameId = stringId(name);
+        return field(position, classId(declaringClass), stringId(name));
+    }
+
+    /** The same, for a field named by its declaring class's id and its name's string id: for a walk over many. */
+    long field(long position, long owner, long nameId) {
         long value = position + 1 + file.idSize + 4 + file.idSize + 4;
         for (ClassRecord type = heap.classes.get(heap.classOfInstance(position)); type != null;
                 type = heap.classes.get(type.superId())) {

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cleanup.LoadedClasses;
+import io.leakguard.cleanup.Mode;
+import io.leakguard.cleanup.Policy;
+import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
@@ -50,6 +54,29 @@ class LeakDetectorTest {
             assertTrue(path.text().contains("Entry.value = io.leakguard.fixture.threadlocalvalue"
                     + ".HolderValueServlet$Counter@"), path.text());
             assertTrue(Gc.leaked(loader), "the explanation must not have freed the leak");
+        }
+    }
+
+    @Test
+    void explanationSaysWhereTheThreadLocalOfTheEntryToCutWasCreated() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("threadLocals", Mode.OFF));
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            WeakReference<ClassLoader> loader = deployUseUndeploy(tomcat, "threadlocal-static", true, detector,
+                    Instant.now());
+
+            LeakPath path = detector.explain("/app").orElseThrow(() -> new AssertionError("no path to the loader"));
+            String servlet = "io.leakguard.fixture.threadlocalstatic.StaticThreadLocalServlet";
+            // Both of the fixture's ThreadLocals hold a Visit; either entry is a shortest chain.
+            List<String> sites = List.of(
+                    Fixtures.site("threadlocal-static", servlet, "doGet", "LAST_VISIT.set(new Visit());"),
+                    Fixtures.site("threadlocal-static", servlet, "<clinit>", "ThreadLocal.withInitial(Visit::new);"));
+            String cut = path.links().get(path.cut() - 1).to();
+            assertTrue(cut.startsWith("java.lang.ThreadLocal$ThreadLocalMap$Entry@"), path.text());
+            assertTrue(sites.stream().anyMatch(site -> cut.endsWith(" (its ThreadLocal created at " + site + ")")),
+                    path.text());
+            assertTrue(Gc.leaked(loader), "the explanation must not have freed the leak");
+        } finally {
+            LeakGuardClassLoader.setPolicy(Policy.defaults());
         }
     }
 

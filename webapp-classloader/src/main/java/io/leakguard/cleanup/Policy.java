@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,19 +21,22 @@ public final class Policy {
             "checkBudgetMillis", 5_000L,
             "largeStaticBytes", 256L * 1024);
 
-    /** Features that are simply on or off; each costs something on every context, not at stop. */
-    private static final Map<String, Boolean> SWITCH_DEFAULTS = Map.of("creationSites", true);
+    /**
+     * Features chosen among a few values, the first of them the default; each costs something on every context, not
+     * at stop.
+     */
+    private static final Map<String, List<String>> CHOICES = Map.of("creationSites", List.of("on", "off", "stack"));
 
     private static final Policy DEFAULTS = new Policy(Map.of(), Map.of(), Map.of());
 
     private final Map<String, Mode> modes;
     private final Map<String, Long> limits;
-    private final Map<String, Boolean> switches;
+    private final Map<String, String> choices;
 
-    private Policy(Map<String, Mode> modes, Map<String, Long> limits, Map<String, Boolean> switches) {
+    private Policy(Map<String, Mode> modes, Map<String, Long> limits, Map<String, String> choices) {
         this.modes = Map.copyOf(modes);
         this.limits = Map.copyOf(limits);
-        this.switches = Map.copyOf(switches);
+        this.choices = Map.copyOf(choices);
     }
 
     public static Policy defaults() {
@@ -41,8 +45,8 @@ public final class Policy {
 
     /**
      * This policy with one setting changed: a check id ({@code threadLocals}, {@code timers}, ...) takes
-     * {@code fix | warn | off}; a limit takes a non-negative whole number; a switch ({@code creationSites}) takes
-     * {@code on | off}.
+     * {@code fix | warn | off}; a limit takes a non-negative whole number; {@code creationSites} takes
+     * {@code on | off | stack}.
      *
      * @throws IllegalArgumentException naming the setting and what it accepts, when either is wrong
      */
@@ -50,16 +54,16 @@ public final class Policy {
         if (LeakChecks.ids().contains(setting)) {
             Map<String, Mode> changed = new HashMap<>(modes);
             changed.put(setting, Mode.parse(setting, value));
-            return new Policy(changed, limits, switches);
+            return new Policy(changed, limits, choices);
         }
         if (LIMIT_DEFAULTS.containsKey(setting)) {
             Map<String, Long> changed = new HashMap<>(limits);
             changed.put(setting, parseLimit(setting, value));
-            return new Policy(modes, changed, switches);
+            return new Policy(modes, changed, choices);
         }
-        if (SWITCH_DEFAULTS.containsKey(setting)) {
-            Map<String, Boolean> changed = new HashMap<>(switches);
-            changed.put(setting, parseSwitch(setting, value));
+        if (CHOICES.containsKey(setting)) {
+            Map<String, String> changed = new HashMap<>(choices);
+            changed.put(setting, parseChoice(setting, value));
             return new Policy(modes, limits, changed);
         }
         throw new IllegalArgumentException("unknown leakguard setting [" + setting + "]; known settings: "
@@ -74,7 +78,7 @@ public final class Policy {
     public static Set<String> settings() {
         Set<String> names = new TreeSet<>(LeakChecks.ids());
         names.addAll(LIMIT_DEFAULTS.keySet());
-        names.addAll(SWITCH_DEFAULTS.keySet());
+        names.addAll(CHOICES.keySet());
         return names;
     }
 
@@ -109,7 +113,16 @@ public final class Policy {
 
     /** Whether web application classes are instrumented as they load, so findings can say where a leak was made. */
     public boolean creationSites() {
-        return switches.getOrDefault("creationSites", SWITCH_DEFAULTS.get("creationSites"));
+        return !choice("creationSites").equals("off");
+    }
+
+    /** Whether a creation site is recorded with the whole stack that led to it, for a debugging session. */
+    public boolean creationSiteStacks() {
+        return choice("creationSites").equals("stack");
+    }
+
+    private String choice(String name) {
+        return choices.getOrDefault(name, CHOICES.get(name).get(0));
     }
 
     private long limit(String name) {
@@ -129,12 +142,12 @@ public final class Policy {
                 "leakguard setting [" + setting + "] is [" + value + "]; accepted values: a whole number >= 0");
     }
 
-    private static boolean parseSwitch(String setting, String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException(
-                    "leakguard setting [" + setting + "] is [" + value + "]; accepted values: on, off");
-        };
+    private static String parseChoice(String setting, String value) {
+        String choice = value.trim().toLowerCase(Locale.ROOT);
+        if (CHOICES.get(setting).contains(choice)) {
+            return choice;
+        }
+        throw new IllegalArgumentException("leakguard setting [" + setting + "] is [" + value + "]; accepted values: "
+                + String.join(", ", CHOICES.get(setting)));
     }
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * ThreadLocal entries, in every live thread, whose key or value reaches the dying web application, directly or
@@ -59,9 +61,10 @@ final class ThreadLocalEntries implements LeakCheck {
     public void run(Scan scan) {
         Map<Object, Group> groups = new LinkedHashMap<>();
         Reach reach = scan.reach();
+        Sites sites = new Sites(scan.loader());
         for (Thread thread : LiveThreads.all()) {
-            collect(thread, THREAD_LOCALS, reach, groups);
-            collect(thread, INHERITABLE, reach, groups);
+            collect(thread, THREAD_LOCALS, reach, sites, groups);
+            collect(thread, INHERITABLE, reach, sites, groups);
             if (scan.expired()) {
                 scan.leak("ThreadLocal entries of threads after [" + thread.getName() + "] were not inspected")
                         .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
@@ -80,7 +83,8 @@ final class ThreadLocalEntries implements LeakCheck {
         }
     }
 
-    private static void collect(Thread thread, InternalField mapField, Reach reach, Map<Object, Group> groups) {
+    private static void collect(Thread thread, InternalField mapField, Reach reach, Sites sites,
+            Map<Object, Group> groups) {
         Object map = mapField.get(thread);
         if (map == null) {
             return;
@@ -101,7 +105,7 @@ final class ThreadLocalEntries implements LeakCheck {
             // A collected key cannot be named; entries that lost theirs are told apart by their value's type.
             Object identity = key != null ? key : value.getClass();
             Group group = groups.computeIfAbsent(identity, k -> new Group(describe(key, value),
-                    prefixed("Thread." + field, path.get()), site(key, value), new ArrayList<>(), new ArrayList<>()));
+                    prefixed("Thread." + field, path.get()), sites.of(key), new ArrayList<>(), new ArrayList<>()));
             group.threads().add(thread.getName());
             group.slots().add(new Slot(thread, entry));
         }
@@ -115,13 +119,31 @@ final class ThreadLocalEntries implements LeakCheck {
     }
 
     /**
-     * Where the entry got its value: the {@code set} that stored it, or else where its ThreadLocal was made (an
-     * initial value is made inside the JDK). The value comes first: a ThreadLocal shared by several web applications
-     * remembers only the last of their {@code set} calls.
+     * Where an entry's ThreadLocal was last set, or made when it never was ({@code withInitial}). Values are not
+     * recorded, as they are new on every request; a ThreadLocal of the server's, set by several web applications,
+     * keeps a site in each, so the one in a class of the dying application is picked. Its classes are listed once per
+     * pass, and only for such a ThreadLocal.
      */
-    private static String site(Object key, Object value) {
-        String valueSite = CreationSites.of(value);
-        return valueSite != null ? valueSite : CreationSites.of(key);
+    private static final class Sites {
+
+        private final ClassLoader loader;
+        private Set<String> ownClasses;
+
+        Sites(ClassLoader loader) {
+            this.loader = loader;
+        }
+
+        String of(Object key) {
+            List<String> sites = CreationSites.all(key);
+            if (sites.size() < 2 || !LoadedClasses.CLASSES.available()) {
+                return sites.isEmpty() ? null : sites.get(0);
+            }
+            if (ownClasses == null) {
+                ownClasses = LoadedClasses.of(loader).stream().map(Class::getName).collect(Collectors.toSet());
+            }
+            return sites.stream().filter(site -> ownClasses.contains(CreationSites.className(site))).findFirst()
+                    .orElse(sites.get(0));
+        }
     }
 
     private static List<String> prefixed(String first, List<String> rest) {

@@ -4,6 +4,7 @@ import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.Policy;
 import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
+import io.leakguard.sites.CreationSites;
 import io.leakguard.sites.SiteTransformer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
@@ -40,9 +41,13 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
         reportUnavailableChecksOnce();
     }
 
-    /** The policy every context uses from its next stop on; the server listener sets it from its attributes. */
+    /**
+     * The policy every context uses from its next stop on; the server listener sets it from its attributes. Creation
+     * sites are recorded by one recorder for the whole server, so whether they keep full stacks changes at once.
+     */
     public static void setPolicy(Policy newPolicy) {
         policy = newPolicy;
+        CreationSites.recordFullStacks(newPolicy.creationSiteStacks());
     }
 
     public static Policy policy() {

@@ -4,29 +4,66 @@ import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where things that leak were created, as instrumented web application code reports it. Held weakly and by identity:
  * the record must never keep a web application's object, or through it its class loader, alive, and must never run
  * its {@code equals} or {@code hashCode}, which a {@link java.util.WeakHashMap} would.
+ *
+ * <p>Instrumented code runs on every request, so recording an object its call site has just recorded (a static
+ * ThreadLocal set on every request) costs one map lookup by the site's constant and allocates nothing. Only a new
+ * object, or an object seen at a new site, pays for a weak reference and a map entry, and never more than
+ * {@link #CAPACITY} entries are held: a web application that starts a thread per request must not grow this map
+ * without bound between two collections.
  */
 public final class CreationSites {
 
-    private static final Map<Key, String> SITES = new ConcurrentHashMap<>();
+    /** About 100 bytes each, a few megabytes in all: far more live threads, pools and ThreadLocals than a server has. */
+    static final int CAPACITY = 50_000;
+    /** A ThreadLocal set from many places keeps the last few of them. */
+    private static final int SITES_PER_OBJECT = 4;
+    private static final int STACK_FRAMES = 64;
+    private static final String CALLED_FROM = " <- ";
+    /** What a stack frame gives as the line of a native method. */
+    private static final int NATIVE = -2;
+
+    private static final Map<Key, Key> BY_OBJECT = new ConcurrentHashMap<>();
+    /** The object each call site recorded last: what makes a repeated call free. */
+    private static final Map<String, Key> LAST_AT_SITE = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
     private static final InternalField TIMER_THREAD = JdkInternals.field("java.util.Timer", "thread");
+    private static final StackWalker STACK = StackWalker.getInstance();
+    private static final Set<String> RECORDERS = Set.of(CreationSites.class.getName(), Key.class.getName(),
+            Calls.class.getName());
+    private static final AtomicBoolean REPORTED_FULL = new AtomicBoolean();
+    private static volatile boolean fullStacks;
 
     private CreationSites() {
     }
 
+    /**
+     * Whether each new record keeps the whole stack of its call, callers after the site, instead of the site alone:
+     * for a debugging session, since a stack walk costs microseconds where a site costs nothing.
+     */
+    public static void recordFullStacks(boolean on) {
+        fullStacks = on;
+    }
+
     /** Called by instrumented code: {@code site} is a constant such as {@code com.acme.Jobs.init(Jobs.java:42)}. */
     public static void record(Object created, String site) {
-        expungeCollected();
-        if (created != null) {
-            SITES.put(new Key(created, COLLECTED), site);
+        Key last = LAST_AT_SITE.get(site);
+        if (last != null && last.refersTo(created)) {
+            return;
         }
+        recordNew(created, site);
     }
 
     /** Called by instrumented code before any {@code start()} call: only a Thread's is the start of a thread. */
@@ -47,31 +84,121 @@ public final class CreationSites {
         }
     }
 
-    /** Called by instrumented code for a call that makes two things leak at once, such as a ThreadLocal entry. */
-    public static void record(Object created, Object alsoCreated, String site) {
-        record(created, site);
-        record(alsoCreated, site);
+    /**
+     * Called by instrumented code for {@code ThreadLocal.set(value)}: the ThreadLocal is recorded, never the value. A
+     * value is usually new on every request, so recording it would cost an entry per request; and the entry that
+     * leaks is found through its ThreadLocal, whose sites say where it was set.
+     */
+    public static void record(Object threadLocal, Object value, String site) {
+        record(threadLocal, site);
     }
 
-    /** Where {@code created} was made, or null when no instrumented call site reported it. */
+    /** Where {@code created} was made, or last recorded, or null when no instrumented call site reported it. */
     public static String of(Object created) {
-        return created == null ? null : SITES.get(new Key(created, null));
+        List<String> sites = all(created);
+        return sites.isEmpty() ? null : sites.get(0);
+    }
+
+    /** Every site that recorded {@code created}, up to a few, the latest first. */
+    public static List<String> all(Object created) {
+        Key key = created == null ? null : BY_OBJECT.get(new Key(created, null));
+        if (key == null) {
+            return List.of();
+        }
+        String[] sites = key.sites;
+        String[] latestFirst = new String[sites.length];
+        for (int i = 0; i < sites.length; i++) {
+            latestFirst[i] = sites[sites.length - 1 - i];
+        }
+        return List.of(latestFirst);
+    }
+
+    /** A call's place in the form of a stack trace element: {@code com.acme.Jobs.init(Jobs.java:42)}. */
+    static String site(String className, String method, String file, int line) {
+        String place = line == NATIVE ? "Native Method" : file == null ? "Unknown Source"
+                : line > 0 ? file + ":" + line : file;
+        return className + "." + method + "(" + place + ")";
+    }
+
+    /** The class a site is in: {@code com.acme.Jobs} for {@code com.acme.Jobs.init(Jobs.java:42) <- ...}. */
+    public static String className(String site) {
+        return site.substring(0, site.lastIndexOf('.', site.indexOf('(')));
+    }
+
+    private static void recordNew(Object created, String site) {
+        expungeCollected();
+        if (created == null) {
+            return;
+        }
+        Key key = BY_OBJECT.get(new Key(created, null));
+        if (key == null) {
+            if (BY_OBJECT.size() >= CAPACITY) {
+                if (REPORTED_FULL.compareAndSet(false, true)) {
+                    LoggerFactory.getLogger("io.leakguard").info("leakguard: {} creation sites are held, the most "
+                            + "there is room for; objects made from now on get one only as older ones are collected, "
+                            + "so some warnings may not say where a leak was created", CAPACITY);
+                }
+                return;
+            }
+            Key fresh = new Key(created, COLLECTED);
+            key = BY_OBJECT.putIfAbsent(fresh, fresh);
+            key = key == null ? fresh : key;
+        }
+        key.add(site);
+        LAST_AT_SITE.put(constant(site), key);
     }
 
     private static void expungeCollected() {
-        for (Object key = COLLECTED.poll(); key != null; key = COLLECTED.poll()) {
-            SITES.remove(key);
+        for (Object collected = COLLECTED.poll(); collected != null; collected = COLLECTED.poll()) {
+            Key key = (Key) collected;
+            BY_OBJECT.remove(key);
+            for (String site : key.sites) {
+                LAST_AT_SITE.remove(constant(site), key);
+            }
         }
+    }
+
+    /** The site itself, without the callers a full stack adds after it. */
+    private static String constant(String recorded) {
+        int callers = recorded.indexOf(CALLED_FROM);
+        return callers < 0 ? recorded : recorded.substring(0, callers);
+    }
+
+    /** The site, then its callers, as far as {@link #STACK_FRAMES}; the recorder's own frames are left out. */
+    private static String withCallers(String site) {
+        return STACK.walk(frames -> frames.dropWhile(frame -> RECORDERS.contains(frame.getClassName()))
+                .skip(1).limit(STACK_FRAMES)
+                .map(frame -> site(frame.getClassName(), frame.getMethodName(), frame.getFileName(),
+                        frame.getLineNumber()))
+                .collect(Collectors.joining(CALLED_FROM, site + CALLED_FROM, "")));
     }
 
     /** Equal to another key while both refer to the same live object, or when it is the very same key. */
     private static final class Key extends WeakReference<Object> {
 
         private final int hash;
+        /** Oldest first; replaced whole, so a reader never sees a half-made array. */
+        private volatile String[] sites = new String[0];
 
         Key(Object referent, ReferenceQueue<Object> queue) {
             super(referent, queue);
             hash = System.identityHashCode(referent);
+        }
+
+        /** Keeps the site unless it has it already; only a new object or a new site for it gets here. */
+        synchronized void add(String site) {
+            for (String known : sites) {
+                if (known.startsWith(site) && (known.length() == site.length() || known.startsWith(CALLED_FROM,
+                        site.length()))) {
+                    return;
+                }
+            }
+            // A site handed on from another record (a pool's to the executor wrapping it) has its callers already.
+            String recorded = fullStacks && !site.contains(CALLED_FROM) ? withCallers(site) : site;
+            String[] kept = sites.length < SITES_PER_OBJECT ? sites : Arrays.copyOfRange(sites, 1, sites.length);
+            String[] added = Arrays.copyOf(kept, kept.length + 1);
+            added[kept.length] = recorded;
+            sites = added;
         }
 
         @Override
@@ -88,7 +215,7 @@ public final class CreationSites {
                 return false;
             }
             Object referent = get();
-            return referent != null && referent == key.get();
+            return referent != null && key.refersTo(referent);
         }
     }
 }

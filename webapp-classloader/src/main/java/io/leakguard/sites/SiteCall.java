@@ -105,10 +105,6 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).filter(owner -> !owner.equals(ANY_OWNER))
             .collect(Collectors.toUnmodifiableSet());
 
-    /** The methods, as name and descriptor, worth parsing a class for whatever class they are called on. */
-    static final Set<String> ANY_OWNER_METHODS = ALL.stream().filter(call -> call.owner.equals(ANY_OWNER))
-            .map(call -> call.name + call.descriptor).collect(Collectors.toUnmodifiableSet());
-
     /** True for a class whose instances are recorded where they are constructed. */
     static boolean constructed(String type) {
         return ALL.stream().anyMatch(call -> call.constructor() && call.owner.equals(type));

@@ -2,6 +2,7 @@ package io.leakguard.sites;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.BitSet;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -21,19 +22,18 @@ import org.slf4j.LoggerFactory;
 public final class SiteTransformer implements ClassFileTransformer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.leakguard");
-    private static final int CONSTANT_CLASS = 7;
-    private static final int CONSTANT_NAME_AND_TYPE = 12;
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         try {
-            ClassReader reader = new ClassReader(classfile);
-            if (!namesAnOwner(reader)) {
+            BitSet calling = CallScan.callingMethods(classfile);
+            if (calling.isEmpty()) {
                 return null;
             }
+            ClassReader reader = new ClassReader(classfile);
             ClassWriter writer = new ClassWriter(reader, 0);
-            Instrumenter instrumenter = new Instrumenter(writer);
+            Instrumenter instrumenter = new Instrumenter(writer, calling);
             reader.accept(instrumenter, 0);
             return instrumenter.changed ? writer.toByteArray() : null;
         } catch (RuntimeException | LinkageError e) {
@@ -48,33 +48,18 @@ public final class SiteTransformer implements ClassFileTransformer {
         return "leakguard creation sites";
     }
 
-    /** A constant pool scan, far cheaper than visiting the code, rules out most classes. */
-    private static boolean namesAnOwner(ClassReader reader) {
-        char[] buffer = new char[reader.getMaxStringLength()];
-        for (int i = 1; i < reader.getItemCount(); i++) {
-            int offset = reader.getItem(i);
-            if (offset == 0) {
-                continue;
-            }
-            int tag = reader.readByte(offset - 1);
-            if (tag == CONSTANT_CLASS && SiteCall.OWNERS.contains(reader.readUTF8(offset, buffer))
-                    || tag == CONSTANT_NAME_AND_TYPE && SiteCall.ANY_OWNER_METHODS.contains(
-                            reader.readUTF8(offset, buffer) + reader.readUTF8(offset + 2, buffer))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static final class Instrumenter extends ClassVisitor {
 
+        private final BitSet calling;
         private String className;
         private String superclass;
         private String sourceFile;
         private boolean changed;
+        private int index;
 
-        Instrumenter(ClassVisitor next) {
+        Instrumenter(ClassVisitor next, BitSet calling) {
             super(Opcodes.ASM9, next);
+            this.calling = calling;
         }
 
         @Override
@@ -94,14 +79,17 @@ public final class SiteTransformer implements ClassFileTransformer {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
-            return new CallSiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions),
-                    name.equals("<init>") ? superclass : null, line -> site(name, line), () -> changed = true);
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            // Handed the writer's own visitor, ASM copies the method's bytes as they are instead of re-encoding them.
+            if (!calling.get(index++)) {
+                return next;
+            }
+            return new CallSiteRewriter(next, name.equals("<init>") ? superclass : null, line -> site(name, line),
+                    () -> changed = true);
         }
 
-        /** Where a call in this class is, in the form of a stack trace element. */
         private String site(String method, int line) {
-            String file = sourceFile == null ? "Unknown Source" : line > 0 ? sourceFile + ":" + line : sourceFile;
-            return className + "." + method + "(" + file + ")";
+            return CreationSites.site(className, method, sourceFile, line);
         }
     }
 }

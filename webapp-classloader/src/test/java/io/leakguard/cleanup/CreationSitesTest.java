@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +89,7 @@ class CreationSitesTest {
     @MethodSource("kinds")
     void warningNamesTheLineThatMadeTheLeak(String fixture, String request, String pick, String sourceModule,
             String className, String method, String lineText) {
-        String site = site(sourceModule, className, method, lineText);
+        String site = Fixtures.site(sourceModule, className, method, lineText);
         // Every kind fixed, the hook too, so that each test leaves the JVM as it found it.
         LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
         Fixtures.guarded(fixture, request, (loader, log) -> {
@@ -111,7 +106,7 @@ class CreationSitesTest {
             String warning = Fixtures.single(
                     log.warnings("/app").stream().filter(w -> w.contains("] Timer leak: ")).toList());
             assertTrue(warning.contains("$RefreshReport@"), warning);
-            assertTrue(warning.contains(" scheduled at " + site("timer-own",
+            assertTrue(warning.contains(" scheduled at " + Fixtures.site("timer-own",
                     "io.leakguard.fixture.timerown.ReportServlet", "<clinit>",
                     "TIMER.schedule(new RefreshReport(), 0, 50);") + "; on thread ["), warning);
         });
@@ -128,34 +123,30 @@ class CreationSitesTest {
     }
 
     @Test
-    void theSettingTakesOnOrOff() {
+    void withFullStacksTheWarningNamesTheLineThenItsCallers() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("creationSites", "stack"));
+        String site = Fixtures.site("thread-spawned", "io.leakguard.fixture.threadspawned.SpawnedThreadServlet",
+                "doGet", "waiter.start();");
+        Fixtures.guarded("thread-spawned", "/leak", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            String warning = Fixtures.single(log.warnings("/app"));
+            assertTrue(warning.contains("; created at " + site
+                    + " <- jakarta.servlet.http.HttpServlet.service(HttpServlet.java:"), warning);
+            assertTrue(warning.contains(" <- org.apache.catalina.core.StandardWrapperValve.invoke("), warning);
+            assertTrue(warning.contains(" <- java.lang.Thread.run(Thread.java:") && warning.contains("; fixed: "),
+                    warning);
+        });
+    }
+
+    @Test
+    void theSettingTakesOnOffOrStack() {
         assertTrue(Policy.defaults().creationSites());
+        assertFalse(Policy.defaults().creationSiteStacks());
         assertFalse(Policy.defaults().with("creationSites", "OFF").creationSites());
-        assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off",
+        Policy stacks = Policy.defaults().with("creationSites", "stack");
+        assertTrue(stacks.creationSites() && stacks.creationSiteStacks());
+        assertEquals("leakguard setting [creationSites] is [maybe]; accepted values: on, off, stack",
                 assertThrows(IllegalArgumentException.class,
                         () -> Policy.defaults().with("creationSites", "maybe")).getMessage());
-    }
-
-    /**
-     * The site as instrumentation writes it, {@code a.b.C.method(C.java:N)}, with N found in the fixture's source; a
-     * nested class {@code a.b.C$D} is in {@code C.java}.
-     */
-    static String site(String module, String className, String method, String lineText) {
-        return site(Path.of("..", "fixtures", module, "src", "main", "java"), className, method, lineText);
-    }
-
-    static String site(Path sources, String className, String method, String lineText) {
-        String topLevel = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
-        String simple = topLevel.substring(topLevel.lastIndexOf('.') + 1);
-        Path source = sources.resolve(topLevel.replace('.', '/') + ".java");
-        try {
-            List<String> lines = Files.readAllLines(source);
-            List<Integer> matching = Stream.iterate(0, i -> i < lines.size(), i -> i + 1)
-                    .filter(i -> lines.get(i).contains(lineText)).toList();
-            assertEquals(1, matching.size(), "one line of " + source + " holds " + lineText);
-            return className + "." + method + "(" + simple + ".java:" + (matching.get(0) + 1) + ")";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -50,7 +50,7 @@ class ThreadBuilderSitesTest {
     }
 
     private static String site(String lineText) {
-        return CreationSitesTest.site(SOURCES, SERVLET, "doGet", lineText);
+        return Fixtures.site(SOURCES, SERVLET, "doGet", lineText);
     }
 
     /** The fixture as an unpacked web application: its servlet compiled against the servlet API and leakguard. */

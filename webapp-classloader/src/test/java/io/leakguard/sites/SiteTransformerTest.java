@@ -91,6 +91,31 @@ class SiteTransformerTest {
         }
     }
 
+    /** A service started through its interface, and a ThreadLocal only read: names that are in the table, no call. */
+    public static final class Lifecycle implements Runnable {
+
+        private final ThreadLocal<Runnable> current;
+
+        public Lifecycle(ThreadLocal<Runnable> current) {
+            this.current = current;
+        }
+
+        @Override
+        public void run() {
+            AutoStarting service = current.get()::run;
+            service.start();
+        }
+    }
+
+    public interface AutoStarting {
+        void start();
+    }
+
+    @Test
+    void aClassThatOnlyNamesRecordedTypesOrMethodsIsLeftAsItCame() throws IOException {
+        assertNull(transformer.transform(null, "Lifecycle", null, null, bytes(Lifecycle.class)));
+    }
+
     @Test
     void garbageIsLeftToTheLoaderAsItCame() {
         assertNull(transformer.transform(null, "Garbage", null, null, new byte[] {1, 2, 3, 4, 5}));
