@@ -86,8 +86,11 @@ final class ThreadRenewal implements AutoCloseable {
         }
         UtilityPool.of(server).ifPresent(utility -> renewUtilityThreads(utility, holders, report.webapp()));
         if (!holders.isEmpty()) {
-            ReportLog.logger().warn("leakguard: [{}] threads {} hold leaks that were not fixed and belong to no pool "
-                    + "leakguard can renew; the web application's classes stay in memory until those threads end",
+            // Named by a leak left unfixed, not proven to hold the application still: another check may have cut
+            // what tied them to it (a pool's threads whose context class loader was reset, say).
+            ReportLog.logger().warn("leakguard: [{}] threads {} took part in leaks that were not fixed and belong to "
+                    + "no pool leakguard can renew; they are left running, and whatever of the web application they "
+                    + "still hold stays in memory until they end",
                     report.webapp(), holders.stream().map(Thread::getName).sorted().toList());
         }
     }
