@@ -116,6 +116,30 @@ class JdbcDriversTest {
         }
     }
 
+    /**
+     * A driver the application loaded through a class loader of its own: DriverManager lists it to no caller of the
+     * application's loader, which sees another class of that name, so Tomcat leaves it and so would listing alone.
+     */
+    @Test
+    void stockTomcatMissesADriverOfTheApplicationsOwnLoader() {
+        Fixtures.stock("jdbc-driver", "/leak?loader=own", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void leakGuardDeregistersADriverOfTheApplicationsOwnLoader() {
+        Fixtures.guarded("jdbc-driver", "/leak?loader=own", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            // Every request loaded the driver through a new loader of its own: one driver, and one warning, each.
+            List<String> warnings = log.warnings("/app");
+            assertEquals(4, warnings.size(), log.all());
+            for (String warning : warnings) {
+                assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"),
+                        warning);
+                assertTrue(warning.endsWith("; fixed: deregistered from DriverManager"), warning);
+            }
+        });
+    }
+
     /** The same on Tomcat, with two copies of the application: one used its driver, the one stopping did not. */
     @Test
     void anotherApplicationsDriverOfTheSameClassStaysAndListingLeavesNothingBehind() {
