@@ -78,13 +78,34 @@ class JdbcDriversTest {
      */
     @Test
     void listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered() throws Exception {
+        listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(CleanupEngine.standard());
+    }
+
+    /** Without --add-opens=java.sql/java.sql the drivers are listed through DriverManager, as above. */
+    @Test
+    void withoutTheJavaSqlFlagListingThroughDriverManagerLeavesNoDriverBehind() throws Exception {
+        listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(
+                new CleanupEngine(List.of(new JdbcDrivers(false))));
+    }
+
+    @Test
+    void withoutTheJavaSqlFlagADriverTheApplicationSeesIsStillDeregistered() throws Exception {
+        WeakReference<ClassLoader> dying = loaderThatRegisteredTheDriver();
+        Report report = new CleanupEngine(List.of(new JdbcDrivers(false))).clean(dying.get(), "/x", Policy.defaults());
+        assertTrue(Gc.collected(dying), report.findings().toString());
+        assertTrue(single(report.findings().stream().map(Finding::message).toList())
+                .endsWith("fixed: deregistered from DriverManager"));
+    }
+
+    private static void listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(CleanupEngine engine)
+            throws Exception {
         WeakReference<ClassLoader> other = loaderThatRegisteredTheDriver();
         URLClassLoader loader = loaderOverTheDriverJar();
         Class.forName(DRIVER, false, loader);
         WeakReference<ClassLoader> dying = new WeakReference<>(loader);
         loader = null;
 
-        assertEquals(List.of(), CleanupEngine.standard().clean(dying.get(), "/x", Policy.defaults()).findings());
+        assertEquals(List.of(), engine.clean(dying.get(), "/x", Policy.defaults()).findings());
         assertTrue(Gc.collected(dying));
         assertTrue(Gc.leaked(other));
 
@@ -133,7 +154,10 @@ class JdbcDriversTest {
             List<String> warnings = log.warnings("/app");
             assertEquals(4, warnings.size(), log.all());
             for (String warning : warnings) {
-                assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"),
+                assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"
+                        + " held through DriverManager.registeredDrivers -> its class's loader"
+                        + " io.leakguard.fixture.jdbcdriver.DriverServlet$DriverLoader@"), warning);
+                assertTrue(warning.contains(", below the application's; created at " + DRIVER + ".<clinit>("),
                         warning);
                 assertTrue(warning.endsWith("; fixed: deregistered from DriverManager"), warning);
             }
