@@ -78,13 +78,34 @@ class JdbcDriversTest {
      */
     @Test
     void listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered() throws Exception {
+        listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(CleanupEngine.standard());
+    }
+
+    /** Without --add-opens=java.sql/java.sql the drivers are listed through DriverManager, as above. */
+    @Test
+    void withoutTheJavaSqlFlagListingThroughDriverManagerLeavesNoDriverBehind() throws Exception {
+        listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(
+                new CleanupEngine(List.of(new JdbcDrivers(false))));
+    }
+
+    @Test
+    void withoutTheJavaSqlFlagADriverTheApplicationSeesIsStillDeregistered() throws Exception {
+        WeakReference<ClassLoader> dying = loaderThatRegisteredTheDriver();
+        Report report = new CleanupEngine(List.of(new JdbcDrivers(false))).clean(dying.get(), "/x", Policy.defaults());
+        assertTrue(Gc.collected(dying), report.findings().toString());
+        assertTrue(single(report.findings().stream().map(Finding::message).toList())
+                .endsWith("fixed: deregistered from DriverManager"));
+    }
+
+    private static void listingLeavesNoDriverBehindAndTheOtherLoadersDriverRegistered(CleanupEngine engine)
+            throws Exception {
         WeakReference<ClassLoader> other = loaderThatRegisteredTheDriver();
         URLClassLoader loader = loaderOverTheDriverJar();
         Class.forName(DRIVER, false, loader);
         WeakReference<ClassLoader> dying = new WeakReference<>(loader);
         loader = null;
 
-        assertEquals(List.of(), CleanupEngine.standard().clean(dying.get(), "/x", Policy.defaults()).findings());
+        assertEquals(List.of(), engine.clean(dying.get(), "/x", Policy.defaults()).findings());
         assertTrue(Gc.collected(dying));
         assertTrue(Gc.leaked(other));
 
@@ -114,6 +135,33 @@ class JdbcDriversTest {
                 assertFalse(tomcatLog.all().contains("JDBC driver"), tomcatLog.all());
             });
         }
+    }
+
+    /**
+     * A driver the application loaded through a class loader of its own: DriverManager lists it to no caller of the
+     * application's loader, which sees another class of that name, so Tomcat leaves it and so would listing alone.
+     */
+    @Test
+    void stockTomcatMissesADriverOfTheApplicationsOwnLoader() {
+        Fixtures.stock("jdbc-driver", "/leak?loader=own", (loader, log) -> assertTrue(Gc.leaked(loader)));
+    }
+
+    @Test
+    void leakGuardDeregistersADriverOfTheApplicationsOwnLoader() {
+        Fixtures.guarded("jdbc-driver", "/leak?loader=own", (loader, log) -> {
+            assertTrue(Gc.collected(loader), log.all());
+            // Every request loaded the driver through a new loader of its own: one driver, and one warning, each.
+            List<String> warnings = log.warnings("/app");
+            assertEquals(4, warnings.size(), log.all());
+            for (String warning : warnings) {
+                assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"
+                        + " held through DriverManager.registeredDrivers -> its class's loader"
+                        + " io.leakguard.fixture.jdbcdriver.DriverServlet$DriverLoader@"), warning);
+                assertTrue(warning.contains(", below the application's; created at " + DRIVER + ".<clinit>("),
+                        warning);
+                assertTrue(warning.endsWith("; fixed: deregistered from DriverManager"), warning);
+            }
+        });
     }
 
     /** The same on Tomcat, with two copies of the application: one used its driver, the one stopping did not. */
