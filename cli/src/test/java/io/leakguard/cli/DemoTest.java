@@ -45,7 +45,8 @@ class DemoTest {
             Row r = rows.get(fixture);
             assertEquals("yes", r.leakedWithout(), fixture + "\n" + run.all());
             assertEquals("no", r.leakedWith(), fixture + "\n" + run.all());
-            assertTrue(r.fixed().startsWith(kind + " "), fixture + "\n" + run.all());
+            // Other kinds may be fixed too: a pool thread still ending after its shutdown has its context loader reset.
+            assertTrue(r.fixed().matches("(.*, )?" + kind + " \\d+(, .*)?"), fixture + "\n" + run.all());
         });
         assertTrue(run.err().contains("leakguard: demo with leakguard: forcing garbage collection"), run.all());
     }
