@@ -92,8 +92,10 @@ class UtilityRenewalTest {
             WeakReference<ClassLoader> firstLoader = firstStop.get(30, TimeUnit.SECONDS);
             assertTrue(Gc.collected(firstLoader), log.all());
             assertTrue(Gc.collected(secondLoader), log.all());
-            assertRenewed(log, "/app", holder(log.warnings("/app"), "/app"));
-            assertRenewed(log, "/app2", holder(log.warnings("/app2"), "/app2"));
+            // Both may have left their entries on one thread: the first renewal then ends it for both, and the
+            // second finds nothing left to renew.
+            assertRenewed(log, "", holder(log.warnings("/app"), "/app"));
+            assertRenewed(log, "", holder(log.warnings("/app2"), "/app2"));
 
             Context again = tomcat.deployPlain(FIXTURE, "/again");
             assertTomcatsFactory(again);
@@ -138,8 +140,10 @@ class UtilityRenewalTest {
      * The renewal is over once the ending thread has died, a moment after the web application may be collected; it
      * gives the pool its factory back before it says so.
      */
+    /** That a renewal by {@code webapp}, or by any when it is empty, ended {@code holder}. */
     private static void assertRenewed(LogCapture log, String webapp, String holder) {
-        String renewed = "INFO leakguard: [" + webapp + "] renewed Tomcat's utility threads [" + holder + "]";
+        String renewed = (webapp.isEmpty() ? "" : "INFO leakguard: [" + webapp + "]")
+                + " renewed Tomcat's utility threads [" + holder + "]";
         long giveUpAt = System.currentTimeMillis() + RENEWED_WITHIN_MILLIS;
         while (!log.all().contains(renewed) && System.currentTimeMillis() < giveUpAt) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
