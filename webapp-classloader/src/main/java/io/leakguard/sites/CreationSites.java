@@ -164,9 +164,10 @@ public final class CreationSites {
         return callers < 0 ? recorded : recorded.substring(0, callers);
     }
 
-    /** The site, then its callers, as far as {@link #STACK_FRAMES}; the recorder's own frames are left out. */
+    /** The site, then its callers, as far as {@link #STACK_FRAMES}; the recorder's and stubs' frames are left out. */
     private static String withCallers(String site) {
-        return STACK.walk(frames -> frames.dropWhile(frame -> RECORDERS.contains(frame.getClassName()))
+        return STACK.walk(frames -> frames.dropWhile(frame -> RECORDERS.contains(frame.getClassName())
+                        || frame.getMethodName().startsWith(SiteStubs.PREFIX))
                 .skip(1).limit(STACK_FRAMES)
                 .map(frame -> site(frame.getClassName(), frame.getMethodName(), frame.getFileName(),
                         frame.getLineNumber()))

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Rewrites the web application's calls listed in {@link SiteCall} so that each records, in {@link CreationSites}, the
  * source line it was made from. The line is known now, so the running call pays for a map entry and no stack walk.
+ * Most classes make no such call, which {@link CallScan} tells from their bytes; most that do are patched in place by
+ * {@link SiteStubs}; the rest are rewritten with ASM.
  *
- * <p>Only instructions are added, never a branch or a local, so the class's stack map frames stay valid and no frame
+ * <p>With ASM, only instructions are added, never a branch or a local, so the class's stack map frames stay valid and no frame
  * has to be computed: computing them means loading the classes the code names, from inside their loader's
  * {@code defineClass}. Any class this cannot parse is loaded exactly as it came.
  */
@@ -27,9 +29,14 @@ public final class SiteTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         try {
-            BitSet calling = CallScan.callingMethods(classfile);
+            CallScan scan = CallScan.of(classfile);
+            BitSet calling = scan.callingMethods();
             if (calling.isEmpty()) {
                 return null;
+            }
+            SiteStubs stubs = new SiteStubs(scan, calling);
+            if (stubs.inPlace()) {
+                return stubs.patched();
             }
             ClassReader reader = new ClassReader(classfile);
             ClassWriter writer = new ClassWriter(reader, 0);

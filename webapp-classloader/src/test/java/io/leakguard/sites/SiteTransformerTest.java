@@ -3,12 +3,15 @@ package io.leakguard.sites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cleanup.LiveThreads;
 import io.leakguard.testing.Gc;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -111,6 +115,23 @@ class SiteTransformerTest {
         void start();
     }
 
+    /** Serializable without a serialVersionUID: the JVM computes it from the class's members. */
+    public static final class Job implements Runnable, Serializable {
+
+        @Override
+        public void run() {
+            ThreadLocal.withInitial(Object::new).get();
+        }
+    }
+
+    /** A construction whose arguments branch: a stack map frame holds the timer while it is not initialised yet. */
+    public static final class TimerMaker {
+
+        public Timer make(boolean quiet) {
+            return new Timer(quiet ? "quiet-timer" : "loud-timer", true);
+        }
+    }
+
     @Test
     void aClassThatOnlyNamesRecordedTypesOrMethodsIsLeftAsItCame() throws IOException {
         assertNull(transformer.transform(null, "Lifecycle", null, null, bytes(Lifecycle.class)));
@@ -130,7 +151,7 @@ class SiteTransformerTest {
 
     @Test
     void aClassThatMakesNothingLeakguardReportsIsLeftAsItCame() throws IOException {
-        assertNull(transformer.transform(null, "Plain", null, null, bytes(SiteTransformerTest.class)));
+        assertNull(transformer.transform(null, "Engine", null, null, bytes(Engine.class)));
     }
 
     @Test
@@ -149,31 +170,68 @@ class SiteTransformerTest {
     @Test
     void aTimerSubclassRecordsItsThread() throws Exception {
         Timer timer = (Timer) instrumented(OwnTimer.class).getConstructor().newInstance();
-        Thread thread;
-        try {
-            thread = Arrays.stream(LiveThreads.all()).filter(t -> t.getName().equals("own-timer")).findFirst()
-                    .orElseThrow();
-        } finally {
-            timer.cancel();
-        }
         assertEquals(OwnTimer.class.getName() + ".<init>(SiteTransformerTest.java:"
-                + (lineOf("super(\"own-timer\", true);") + 1) + ")", CreationSites.of(thread));
+                + (lineOf("super(\"own-timer\", true);") + 1) + ")", siteOfThread(timer, "own-timer"));
     }
 
     /**
-     * One NOP short of the largest method the JVM takes, around a {@code Thread.start()}: rewritten, it would be too
-     * large, so the class must load exactly as it came, and run.
+     * A ThreadLocal subclass whose constructor is one instruction short of the largest method the JVM takes: its
+     * {@code super()} call must record {@code this} after it returns, which needs instructions added, so the class
+     * must load exactly as it came, and work.
      */
     @Test
     void aClassThatCannotBeTransformedStillLoadsAndWorks() throws Exception {
         byte[] classfile = tooLargeToInstrument();
         assertNull(transformer.transform(null, "Huge", null, null, classfile));
-        Class<?> huge = define("Huge", classfile);
-        ((Runnable) huge.getConstructor().newInstance()).run();
-        Thread started = (Thread) huge.getField("started").get(null);
+        @SuppressWarnings("unchecked")
+        ThreadLocal<String> huge = (ThreadLocal<String>) define("Huge", classfile).getConstructor().newInstance();
+        huge.set("works");
+        assertEquals("works", huge.get());
+        huge.remove();
+        assertNull(CreationSites.of(huge));
+    }
+
+    /** Patched in place, a call is recorded even in a method already as large as the JVM takes. */
+    @Test
+    void aMethodAtTheSizeLimitIsStillInstrumented() throws Exception {
+        Class<?> full = define("Full", instrumented("Full", fullMethodStartingAThread()));
+        ((Runnable) full.getConstructor().newInstance()).run();
+        Thread started = (Thread) full.getField("started").get(null);
         started.join();
-        assertEquals(Thread.State.TERMINATED, started.getState());
-        assertNull(CreationSites.of(started));
+        assertEquals("Full.run(Full.java)", CreationSites.of(started));
+    }
+
+    @Test
+    void callsArePatchedInPlaceThroughStubsOfTheClass() throws Exception {
+        assertTrue(stubs(instrumented(Starter.class)) > 0);
+    }
+
+    @Test
+    void aSerializableClassKeepsItsSerialVersionUid() throws Exception {
+        Class<?> instrumented = instrumented(Job.class);
+        assertTrue(stubs(instrumented) > 0);
+        assertEquals(ObjectStreamClass.lookup(Job.class).getSerialVersionUID(),
+                ObjectStreamClass.lookup(instrumented).getSerialVersionUID());
+    }
+
+    @Test
+    void aConstructionWhoseArgumentsBranchIsRewrittenWithAsmAndRecorded() throws Exception {
+        Class<?> maker = instrumented(TimerMaker.class);
+        assertEquals(0, stubs(maker));
+        Timer timer = (Timer) maker.getMethod("make", boolean.class).invoke(maker.getConstructor().newInstance(), true);
+        assertEquals(TimerMaker.class.getName() + ".make(SiteTransformerTest.java:"
+                + (lineOf("return new Timer(quiet ?") + 1) + ")", siteOfThread(timer, "quiet-timer"));
+    }
+
+    /** Both ways of instrumenting must take the same classes; this fails when ASM's newest format moves. */
+    @Test
+    void theNewestClassFileVersionPatchedIsTheNewestAsmReads() throws IOException {
+        byte[] classfile = bytes(Starter.class);
+        classfile[6] = (byte) (ClassBytes.NEWEST_VERSION >> 8);
+        classfile[7] = (byte) ClassBytes.NEWEST_VERSION;
+        new ClassReader(classfile);
+        classfile[7]++;
+        assertThrows(IllegalArgumentException.class, () -> new ClassReader(classfile));
     }
 
     @Test
@@ -212,9 +270,28 @@ class SiteTransformerTest {
     }
 
     private Class<?> instrumented(Class<?> original) throws IOException {
-        byte[] instrumented = transformer.transform(null, original.getSimpleName(), null, null, bytes(original));
+        return define(original.getName(), instrumented(original.getSimpleName(), bytes(original)));
+    }
+
+    private byte[] instrumented(String name, byte[] classfile) {
+        byte[] instrumented = transformer.transform(null, name, null, null, classfile);
         assertNotNull(instrumented);
-        return define(original.getName(), instrumented);
+        return instrumented;
+    }
+
+    /** Where the timer's thread, named {@code name}, was recorded; the timer is cancelled. */
+    private static String siteOfThread(Timer timer, String name) {
+        try {
+            return CreationSites.of(Arrays.stream(LiveThreads.all()).filter(t -> t.getName().equals(name)).findFirst()
+                    .orElseThrow());
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    private static long stubs(Class<?> type) {
+        return Arrays.stream(type.getDeclaredMethods())
+                .filter(method -> method.isSynthetic() && method.getName().startsWith(SiteStubs.PREFIX)).count();
     }
 
     private static Class<?> define(String name, byte[] classfile) {
@@ -225,12 +302,35 @@ class SiteTransformerTest {
         }.define();
     }
 
-    /** {@code public class Huge implements Runnable}, whose {@code run()} starts a thread it keeps in a static field. */
+    /** {@code public class Huge extends ThreadLocal}, whose constructor is as large as a method can be. */
     private static byte[] tooLargeToInstrument() {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Huge", null, "java/lang/Object",
-                new String[] {"java/lang/Runnable"});
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Huge", null, "java/lang/ThreadLocal", null);
         writer.visitSource("Huge.java", null);
+        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        // aload_0 (1) invokespecial (3) return (1): 5 bytes of code.
+        for (int i = 0; i < MAX_CODE_LENGTH - 5; i++) {
+            init.visitInsn(Opcodes.NOP);
+        }
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/ThreadLocal", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /**
+     * {@code public class Full implements Runnable}, whose {@code run()} is as large as a method can be and starts a
+     * thread it keeps in a static field.
+     */
+    private static byte[] fullMethodStartingAThread() {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Full", null, "java/lang/Object",
+                new String[] {"java/lang/Runnable"});
+        writer.visitSource("Full.java", null);
         writer.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "started", "Ljava/lang/Thread;", null, null);
         MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
@@ -249,7 +349,7 @@ class SiteTransformerTest {
         run.visitInsn(Opcodes.DUP);
         run.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Thread", "<init>", "()V", false);
         run.visitInsn(Opcodes.DUP);
-        run.visitFieldInsn(Opcodes.PUTSTATIC, "Huge", "started", "Ljava/lang/Thread;");
+        run.visitFieldInsn(Opcodes.PUTSTATIC, "Full", "started", "Ljava/lang/Thread;");
         run.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "start", "()V", false);
         run.visitInsn(Opcodes.RETURN);
         run.visitMaxs(0, 0);

@@ -1,0 +1,369 @@
+package io.leakguard.sites;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Records call sites without moving a byte of the calling methods. Each recorded call instruction is overwritten in
+ * place by a call of the same length to a stub, a private static synthetic method added to the class, which records
+ * the site and makes the original call. No offset moves, so branches, switches, exception ranges, line numbers and
+ * stack map frames stay valid as they are, and the class is copied and patched instead of parsed and re-encoded: ASM
+ * re-encoding the classes that make recorded calls, an application's largest, was half of what instrumentation cost
+ * class loading. A stub sits in the calling class, so it has the caller's access, and a caller-sensitive JDK method
+ * sees the same caller class; it is private, so a serializable class keeps its default serialVersionUID, which counts
+ * only the other methods; its line number table gives the caller's line, so an exception's stack trace reads sensibly
+ * with one frame more.
+ *
+ * <p>A construction {@code new T; dup; <arguments>; invokespecial T.<init>} becomes
+ * {@code nop nop nop nop; <arguments>; invokestatic stub}, the stub making the object: the stack then holds the same
+ * at every instruction but for the two uninitialised copies, which only a stack map frame between the two could name.
+ * What cannot be done in place is left to {@link SiteTransformer}'s ASM rewrite: such a frame (a construction whose
+ * arguments branch), the {@code super(...)} call of a subclass of a recorded type, which must record {@code this}
+ * once it returns, an interface, and a {@code start()} whose owner the stub's parameter type could make fail
+ * verification (see {@link #ownerTypeIsSafe}).
+ */
+final class SiteStubs {
+
+    /** The stubs' names start so; {@link CreationSites} leaves their frames out of a recorded stack. */
+    static final String PREFIX = "leakguard$site$";
+
+    private static final int ACC_INTERFACE = 0x0200;
+    private static final int STUB_ACCESS = Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC;
+    private static final int MAX_COUNT = 0xFFFF;
+    private static final int FIRST_WITH_FRAMES = Opcodes.V1_6;
+    private static final int NOP = 0x00;
+    private static final int DUP = 0x59;
+    private static final int NEW = 0xBB;
+    private static final int INVOKEVIRTUAL = 0xB6;
+    private static final int INVOKESPECIAL = 0xB7;
+    private static final int INVOKESTATIC = 0xB8;
+    private static final int INVOKEINTERFACE = 0xB9;
+    private static final int ITEM_OBJECT = 7;
+    private static final int ITEM_UNINITIALIZED = 8;
+    private static final byte[] CODE = ClassBytes.ascii("Code");
+    private static final byte[] LINE_NUMBERS = ClassBytes.ascii("LineNumberTable");
+    private static final byte[] STACK_MAP = ClassBytes.ascii("StackMapTable");
+    private static final byte[] SOURCE_FILE = ClassBytes.ascii("SourceFile");
+    private static final String RECORDER = "io/leakguard/sites/CreationSites";
+    private static final String CALLS = "io/leakguard/sites/Calls";
+    private static final String ONE = "(Ljava/lang/Object;Ljava/lang/String;)V";
+    private static final String TWO = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V";
+
+    /**
+     * One recorded call: {@code at} is where its invoke instruction starts in the class file, {@code newAt} where the
+     * {@code new} of a construction starts, or -1.
+     */
+    private record Site(SiteCall call, int opcode, int at, int newAt, int reference, String method, int line) {
+    }
+
+    private record Construction(int typeIndex, int at, boolean duplicated) {
+    }
+
+    private final ClassBytes bytes;
+    private final CallScan scan;
+    private final List<Site> sites = new ArrayList<>();
+    private String className;
+    private String superclass;
+    private String sourceFile;
+    private int methodsCountAt;
+    private int methodsEnd;
+    /** The index of the Utf8 constant "Code", which every class with a method body has. */
+    private int codeName;
+    private boolean inPlace = true;
+    private boolean foreignStart;
+
+    /** Finds the recorded calls of the {@code calling} methods, and whether all of them can be patched in place. */
+    SiteStubs(CallScan scan, BitSet calling) {
+        this.scan = scan;
+        bytes = scan.bytes();
+        int at = bytes.poolEnd();
+        if ((bytes.u2(at) & ACC_INTERFACE) != 0) {
+            inPlace = false;
+            return;
+        }
+        className = bytes.name(bytes.reference(bytes.u2(at + 2), 0));
+        int superIndex = bytes.u2(at + 4);
+        superclass = superIndex == 0 ? null : bytes.name(bytes.reference(superIndex, 0));
+        at += 6;
+        at += 2 + 2 * bytes.u2(at);
+        int fields = bytes.u2(at);
+        at += 2;
+        for (int i = 0; i < fields; i++) {
+            at = bytes.skipAttributes(at + 6);
+        }
+        methodsCountAt = at;
+        int methods = bytes.u2(at);
+        at += 2;
+        for (int method = 0; method < methods && inPlace; method++) {
+            String name = calling.get(method) ? bytes.name(bytes.u2(at + 2)) : null;
+            int attributes = bytes.u2(at + 6);
+            at += 8;
+            for (int i = 0; i < attributes; i++) {
+                if (name != null && bytes.textEquals(bytes.u2(at), CODE)) {
+                    codeName = bytes.u2(at);
+                    readCode(name, at + 6);
+                }
+                at += 6 + bytes.u4(at + 2);
+            }
+        }
+        methodsEnd = at;
+        int attributes = inPlace ? bytes.u2(at) : 0;
+        at += 2;
+        for (int i = 0; i < attributes; i++) {
+            if (bytes.textEquals(bytes.u2(at), SOURCE_FILE)) {
+                sourceFile = bytes.name(bytes.u2(at + 6));
+            }
+            at += 6 + bytes.u4(at + 2);
+        }
+        inPlace &= !foreignStart || compiledByJavac();
+    }
+
+    /**
+     * A stub of a {@code start()} call takes its receiver typed as the method reference's owner. The verifier checks a
+     * protected method declared in a superclass in another package against the receiver's type, which must then be
+     * the calling class. javac names the receiver's static type as the owner, so that holds for the code it compiles;
+     * another compiler may name the declaring superclass instead, and the class would fail to load. The source file's
+     * name is the one sign of the compiler a class carries; other classes' such calls are left to ASM, which keeps the
+     * receiver where it was.
+     */
+    private boolean compiledByJavac() {
+        return sourceFile != null && sourceFile.endsWith(".java");
+    }
+
+    /** False when some recorded call of the class must be rewritten by ASM instead. */
+    boolean inPlace() {
+        return inPlace;
+    }
+
+    /** The class with every recorded call going through its stub, or null when no call is recorded after all. */
+    byte[] patched() {
+        if (sites.isEmpty()) {
+            return null;
+        }
+        byte[] original = bytes.code();
+        byte[] code = original.clone();
+        AddedConstants pool = new AddedConstants(bytes.poolCount(), codeName);
+        ByteArrayOutputStream stubs = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(stubs)) {
+            for (int i = 0; i < sites.size(); i++) {
+                Site site = sites.get(i);
+                String name = PREFIX + i;
+                String descriptor = stubDescriptor(site);
+                redirect(code, site, pool.methodRef(className, name, descriptor));
+                writeStub(out, pool, site, name, descriptor);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int methods = bytes.u2(methodsCountAt) + sites.size();
+        if (pool.count() > MAX_COUNT || methods > MAX_COUNT) {
+            return null;
+        }
+        ByteArrayOutputStream patched = new ByteArrayOutputStream(original.length + pool.size() + stubs.size());
+        patched.write(code, 0, 8);
+        patched.write(pool.count() >> 8);
+        patched.write(pool.count());
+        patched.write(code, 10, bytes.poolEnd() - 10);
+        pool.writeTo(patched);
+        patched.write(code, bytes.poolEnd(), methodsCountAt - bytes.poolEnd());
+        patched.write(methods >> 8);
+        patched.write(methods);
+        patched.write(code, methodsCountAt + 2, methodsEnd - methodsCountAt - 2);
+        patched.writeBytes(stubs.toByteArray());
+        patched.write(code, methodsEnd, code.length - methodsEnd);
+        return patched.toByteArray();
+    }
+
+    /** Reads one method's code from its Code attribute's body: instructions, line numbers, frames. */
+    private void readCode(String method, int at) {
+        int codeStart = at + 8;
+        int codeEnd = codeStart + bytes.u4(at + 4);
+        int frames = -1;
+        int attributesAt = codeEnd + 2 + 8 * bytes.u2(codeEnd);
+        int attributes = bytes.u2(attributesAt);
+        int attribute = attributesAt + 2;
+        List<Integer> lineTables = new ArrayList<>();
+        for (int i = 0; i < attributes; i++) {
+            if (bytes.textEquals(bytes.u2(attribute), LINE_NUMBERS)) {
+                lineTables.add(attribute + 6);
+            } else if (bytes.textEquals(bytes.u2(attribute), STACK_MAP)) {
+                frames = attribute + 6;
+            }
+            attribute += 6 + bytes.u4(attribute + 2);
+        }
+        BitSet constructions = new BitSet();
+        Deque<Construction> pending = new ArrayDeque<>();
+        for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(bytes, pc, codeStart)) {
+            int opcode = bytes.u1(pc);
+            if (opcode == NEW && SiteCall.constructed(bytes.text(bytes.reference(bytes.u2(pc + 1), 0)))) {
+                pending.push(new Construction(bytes.u2(pc + 1), pc, bytes.u1(pc + 3) == DUP));
+            } else if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && scan.isSiteCall(bytes.u2(pc + 1))) {
+                int reference = bytes.u2(pc + 1);
+                String owner = bytes.text(bytes.ownerName(reference));
+                SiteCall call = SiteCall.find(opcode, owner, bytes.text(bytes.memberName(reference)),
+                        bytes.text(bytes.memberDescriptor(reference)));
+                if (call == null) {
+                    continue;
+                }
+                int line = lineAt(lineTables, pc - codeStart);
+                if (!call.constructor()) {
+                    inPlace &= !owner.startsWith("[");
+                    foreignStart |= call.record() == SiteCall.Record.THREAD_RECEIVER && !owner.equals(className)
+                            && !owner.equals("java/lang/Thread");
+                    sites.add(new Site(call, opcode, pc, -1, reference, method, line));
+                } else if (isPending(pending, owner)) {
+                    Construction construction = pending.pop();
+                    if (construction.duplicated()) {
+                        constructions.set(construction.at() - codeStart);
+                        sites.add(new Site(call, opcode, pc, construction.at(), reference, method, line));
+                    }
+                } else {
+                    // A super(...) call records this once it returns, which needs instructions inserted.
+                    inPlace &= !(method.equals("<init>") && owner.equals(superclass));
+                }
+            }
+        }
+        if (!constructions.isEmpty()) {
+            // Before version 50 a class has no frames, and nothing would tell a construction whose code branches.
+            inPlace &= bytes.u2(6) >= FIRST_WITH_FRAMES
+                    && (frames < 0 || !framesHoldUninitialized(frames, constructions));
+        }
+    }
+
+    /** True when the innermost construction of a recorded type not yet initialised is one of {@code owner}. */
+    private boolean isPending(Deque<Construction> pending, String owner) {
+        return !pending.isEmpty() && bytes.text(bytes.reference(pending.peek().typeIndex(), 0)).equals(owner);
+    }
+
+    /** The line of the instruction at {@code pc}: that of the last line number entry starting at or before it. */
+    private int lineAt(List<Integer> tables, int pc) {
+        int line = 0;
+        int start = -1;
+        for (int table : tables) {
+            int entries = bytes.u2(table);
+            for (int i = 0; i < entries; i++) {
+                int entryStart = bytes.u2(table + 2 + 4 * i);
+                if (entryStart <= pc && entryStart >= start) {
+                    start = entryStart;
+                    line = bytes.u2(table + 4 + 4 * i);
+                }
+            }
+        }
+        return line;
+    }
+
+    /** True when a frame names the object of one of {@code constructions} (by offset) while it is uninitialised. */
+    private boolean framesHoldUninitialized(int at, BitSet constructions) {
+        int frames = bytes.u2(at);
+        at += 2;
+        for (int i = 0; i < frames; i++) {
+            int type = bytes.u1(at++);
+            if (type < 64) {
+                continue;
+            }
+            if (type < 128) {
+                at = verificationType(at, constructions);
+            } else if (type == 247) {
+                at = verificationType(at + 2, constructions);
+            } else if (type >= 248 && type <= 251) {
+                at += 2;
+            } else if (type >= 252 && type <= 254) {
+                at += 2;
+                for (int local = 0; local < type - 251; local++) {
+                    at = verificationType(at, constructions);
+                }
+            } else if (type == 255) {
+                at += 2;
+                for (int list = 0; list < 2; list++) {
+                    int count = bytes.u2(at);
+                    at += 2;
+                    for (int item = 0; item < count; item++) {
+                        at = verificationType(at, constructions);
+                    }
+                }
+            } else {
+                return true;
+            }
+            if (at < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the next verification type starts, or -1 when this one is an uninitialised recorded construction. */
+    private int verificationType(int at, BitSet constructions) {
+        if (at < 0) {
+            return at;
+        }
+        int tag = bytes.u1(at);
+        if (tag == ITEM_UNINITIALIZED && constructions.get(bytes.u2(at + 1))) {
+            return -1;
+        }
+        return tag == ITEM_OBJECT || tag == ITEM_UNINITIALIZED ? at + 3 : at + 1;
+    }
+
+    private String stubDescriptor(Site site) {
+        String descriptor = bytes.text(bytes.memberDescriptor(site.reference()));
+        String owner = bytes.text(bytes.ownerName(site.reference()));
+        int close = descriptor.indexOf(')');
+        if (site.newAt() >= 0) {
+            return descriptor.substring(0, close + 1) + "L" + owner + ";";
+        }
+        return site.opcode() == INVOKESTATIC ? descriptor : "(L" + owner + ";" + descriptor.substring(1);
+    }
+
+    /** Overwrites the call, and for a construction its {@code new} and {@code dup}, with the call of the stub. */
+    private static void redirect(byte[] code, Site site, int stub) {
+        if (site.newAt() >= 0) {
+            for (int i = 0; i < 4; i++) {
+                code[site.newAt() + i] = NOP;
+            }
+        }
+        code[site.at()] = (byte) INVOKESTATIC;
+        code[site.at() + 1] = (byte) (stub >> 8);
+        code[site.at() + 2] = (byte) stub;
+        if (site.opcode() == INVOKEINTERFACE) {
+            code[site.at() + 3] = NOP;
+            code[site.at() + 4] = NOP;
+        }
+    }
+
+    private void writeStub(DataOutputStream out, AddedConstants pool, Site site, String name, String descriptor)
+            throws IOException {
+        StubCode stub = new StubCode(descriptor);
+        String where = CreationSites.site(className.replace('/', '.'), site.method(), sourceFile, site.line());
+        int text = pool.string(where);
+        int original = site.reference();
+        SiteCall call = site.call();
+        switch (call.record()) {
+            case THREAD_RECEIVER -> stub.load(0).record(text, pool.methodRef(RECORDER, "recordThread", ONE))
+                    .loadAll().invoke(site.opcode(), original).returns();
+            case LAST_ARGUMENT -> stub.load(stub.parameters() - 1).record(text, pool.methodRef(RECORDER, "record", ONE))
+                    .loadAll().invoke(site.opcode(), original).returns();
+            case RECEIVER_AND_ARGUMENT -> stub.load(0).load(1).record(text, pool.methodRef(RECORDER, "record", TWO))
+                    .loadAll().invoke(site.opcode(), original).returns();
+            case RESULT -> stub.loadAll().invoke(site.opcode(), original).dup()
+                    .record(text, pool.methodRef(RECORDER, "record", ONE)).returns();
+            case CONSTRUCTED, TIMER -> stub.make(bytes.u2(site.newAt() + 1)).loadAll()
+                    .invoke(INVOKESPECIAL, original).dup()
+                    .record(text, pool.methodRef(RECORDER, call.record() == SiteCall.Record.TIMER ? "recordTimer"
+                            : "record", ONE)).returns();
+            case STAND_IN -> stub.loadAll().constant(text)
+                    .invoke(INVOKESTATIC, pool.methodRef(CALLS, call.name(), call.standInDescriptor())).returns();
+        }
+        out.writeShort(STUB_ACCESS);
+        out.writeShort(pool.utf8(name));
+        out.writeShort(pool.utf8(descriptor));
+        stub.writeMethodBody(out, codeName, site.line() > 0 ? pool.utf8("LineNumberTable") : 0, site.line());
+    }
+
+}
