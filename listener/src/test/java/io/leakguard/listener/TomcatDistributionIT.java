@@ -181,6 +181,11 @@ class TomcatDistributionIT {
         assertTrue(log.contains("leakguard: [/leaky] renewing the threads of [http-nio-127.0.0.1-" + httpPort + "]"),
                 log);
         assertFalse(log.contains("created a ThreadLocal"), "Tomcat reported the same ThreadLocal again:\n" + log);
+        // Two applications each made a loader; the flags are named once for the JVM, the optional ones at info.
+        List<String> jdbcFlag = log.lines().filter(line -> line.contains("leakguard: the optional flag"
+                + " --add-opens=java.sql/java.sql=ALL-UNNAMED is not set; with it, JDBC drivers registered")).toList();
+        assertEquals(1, jdbcFlag.size(), log);
+        assertTrue(jdbcFlag.get(0).contains(" INFO "), log);
         String out = Files.readString(base.resolve("logs/catalina.out"), StandardCharsets.UTF_8);
         assertTrue(out.contains("leakguard: [/leaky] ThreadLocal leak: "), out);
         assertFalse(Files.exists(base.resolve("catalina.pid")), "catalina.sh stop left the process running");

@@ -3,8 +3,10 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -44,7 +46,7 @@ public final class CleanupEngine {
 
     private void runChecks(ClassLoader dying, String webapp, Policy policy, List<Finding> findings) {
         for (LeakCheck check : checks) {
-            if (policy.mode(check) == Mode.OFF || !check.needs().stream().allMatch(Internal::available)) {
+            if (policy.mode(check) == Mode.OFF || !canRun(check)) {
                 continue;
             }
             Scan scan = new Scan(check, dying, webapp, policy, findings::add);
@@ -59,12 +61,16 @@ public final class CleanupEngine {
         }
     }
 
+    private static boolean canRun(LeakCheck check) {
+        return check.needs().stream().allMatch(Internal::available);
+    }
+
     /**
      * The checks this JVM cannot run, grouped by what is missing (an {@code --add-opens} flag, usually), or an empty
      * map when all can run. Meant to be logged once at start-up, not at every stop.
      */
     public Map<String, List<String>> unavailable() {
-        Map<String, TreeSet<String>> byFlag = new TreeMap<>();
+        Map<String, Set<String>> byFlag = new TreeMap<>();
         for (LeakCheck check : checks) {
             for (Internal need : check.needs()) {
                 if (!need.available()) {
@@ -72,8 +78,35 @@ public final class CleanupEngine {
                 }
             }
         }
+        return listed(byFlag);
+    }
+
+    /**
+     * The optional {@code --add-opens} flags this JVM lacks, each with what it would add to the checks that run, or an
+     * empty map. A check that is off gains nothing from its optional flags alone, and a flag {@link #unavailable()}
+     * already asks for is not asked for twice. Meant to be logged once at start-up, at info.
+     */
+    public Map<String, List<String>> improvable() {
+        Map<String, List<String>> required = unavailable();
+        Map<String, Set<String>> byFlag = new TreeMap<>();
+        for (LeakCheck check : checks) {
+            if (!canRun(check)) {
+                continue;
+            }
+            for (Improvement improvement : check.improvedBy()) {
+                Internal internal = improvement.internal();
+                if (internal.closed() && !required.containsKey(internal.missing())) {
+                    byFlag.computeIfAbsent(internal.missing(), k -> new LinkedHashSet<>())
+                            .add(improvement.adds() + " (" + check.id() + ")");
+                }
+            }
+        }
+        return listed(byFlag);
+    }
+
+    private static Map<String, List<String>> listed(Map<String, Set<String>> byFlag) {
         Map<String, List<String>> result = new TreeMap<>();
-        byFlag.forEach((flag, ids) -> result.put(flag, List.copyOf(ids)));
+        byFlag.forEach((flag, entries) -> result.put(flag, List.copyOf(entries)));
         return result;
     }
 
@@ -88,5 +121,13 @@ public final class CleanupEngine {
                 .append(String.join(", ", ids)).append(");"));
         line.setLength(line.length() - 1);
         return line.append(". Add the flags to CATALINA_OPTS or JAVA_OPTS to switch them on.").toString();
+    }
+
+    /** One start-up line per flag of {@link #improvable()}; empty when no optional flag is missing. */
+    public List<String> improvableMessages() {
+        List<String> lines = new ArrayList<>();
+        improvable().forEach((flag, adds) -> lines.add("leakguard: the optional flag " + flag + " is not set; with it, "
+                + String.join("; ", adds) + ". Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."));
+        return lines;
     }
 }

@@ -6,6 +6,7 @@ import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,22 @@ final class HttpClients implements LeakCheck {
     @Override
     public Mode defaultMode() {
         return Mode.FIX;
+    }
+
+    /** Nothing from Java 24 on, where no client pins its application (see the class comment). */
+    @Override
+    public List<Improvement> improvedBy() {
+        if (!InheritedAccessControl.inherited()) {
+            return List.of();
+        }
+        List<Improvement> improvements = new ArrayList<>(Improvement.where(InheritedAccessControl.domains(),
+                "an HttpClient a web application built is also recognised by the protection domains its selector "
+                        + "thread inherited, the only mark it carries on Java 19 to 23"));
+        improvements.add(new Improvement(SELECTOR_OWNER, SHUTDOWN_NOW.isPresent()
+                ? "an HttpClient of a stopping web application is shut down instead of left open, and its warning "
+                        + "says where it was built"
+                : "the warning about an HttpClient of a stopping web application says where it was built"));
+        return improvements;
     }
 
     @Override

@@ -29,6 +29,16 @@ final class InheritedAccessControl {
         return FIELD.<List<Internal>>map(List::of).orElse(List.of());
     }
 
+    /** True on the JDKs whose threads inherit an access control context: up to JDK 23. */
+    static boolean inherited() {
+        return FIELD.isPresent();
+    }
+
+    /** The domains of an inherited context, which {@link #ownedDomainLoader} reads once java.security is opened. */
+    static Optional<InternalField> domains() {
+        return DOMAINS;
+    }
+
     /**
      * The class loader of the first protection domain in the thread's inherited context that belongs to the dying
      * application, or null: the mark of a thread created while the application's code ran. Needs

@@ -69,6 +69,12 @@ final class JdbcDrivers implements LeakCheck {
     }
 
     @Override
+    public List<Improvement> improvedBy() {
+        return Improvement.where(REGISTERED_DRIVERS, "JDBC drivers registered through a web application's own child"
+                + " class loader are found and deregistered");
+    }
+
+    @Override
     public void run(Scan scan) throws Exception {
         Optional<Supplier<List<Driver>>> registered = readRegistry ? Optional.of(JdbcDrivers::inRegistry)
                 : listerBeside(scan.loader()).map(lister -> lister::drivers);

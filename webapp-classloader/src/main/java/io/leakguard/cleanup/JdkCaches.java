@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.Reference;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
@@ -32,6 +33,13 @@ final class JdkCaches implements LeakCheck {
     @Override
     public Mode defaultMode() {
         return Mode.FIX;
+    }
+
+    @Override
+    public List<Improvement> improvedBy() {
+        return Improvement.where(BUNDLE_CACHE,
+                "resource bundles of a stopping web application are reported when found in ResourceBundle's cache, "
+                        + "which is cleared either way");
     }
 
     @Override

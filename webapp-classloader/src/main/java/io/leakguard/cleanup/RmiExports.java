@@ -55,6 +55,12 @@ final class RmiExports implements LeakCheck {
     }
 
     @Override
+    public List<Improvement> improvedBy() {
+        return List.of(new Improvement(CACHE_MAP, "RMI's method cache lets go of an unexported remote object's class, "
+                + "which otherwise keeps its web application until memory runs short"));
+    }
+
+    @Override
     public void run(Scan scan) throws NoSuchObjectException {
         for (Object target : exportedTargets()) {
             Object impl = ((Reference<?>) WEAK_IMPL.get(target)).get();

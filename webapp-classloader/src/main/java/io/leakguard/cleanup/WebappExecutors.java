@@ -68,6 +68,13 @@ final class WebappExecutors implements LeakCheck {
     }
 
     @Override
+    public List<Improvement> improvedBy() {
+        String adds = "a thread pool a web application built from JDK parts and keeps in a static field is shut down"
+                + " instead of left running as maybe shared";
+        return InitializedStatics.needs().stream().map(need -> new Improvement(need, adds)).toList();
+    }
+
+    @Override
     public void run(Scan scan) {
         // By identity: a web application's executor subclass might override equals and hashCode.
         Map<ExecutorService, List<Thread>> pools = new IdentityHashMap<>();

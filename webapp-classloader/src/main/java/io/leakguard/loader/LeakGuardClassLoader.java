@@ -28,17 +28,17 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
     public static final String REPORT_EVENT = "leakguard.report";
 
     private static final CleanupEngine ENGINE = CleanupEngine.standard();
-    private static final AtomicBoolean REPORTED_UNAVAILABLE = new AtomicBoolean();
+    private static final AtomicBoolean REPORTED_FLAGS = new AtomicBoolean();
     private static final AtomicBoolean REPORTED_SHUTDOWN = new AtomicBoolean();
     private static volatile Policy policy = Policy.defaults();
 
     public LeakGuardClassLoader() {
-        reportUnavailableChecksOnce();
+        reportMissingFlagsOnce();
     }
 
     public LeakGuardClassLoader(ClassLoader parent) {
         super(parent);
-        reportUnavailableChecksOnce();
+        reportMissingFlagsOnce();
     }
 
     /**
@@ -108,10 +108,17 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
         return name.startsWith("/") ? name : "/" + name;
     }
 
-    private static void reportUnavailableChecksOnce() {
-        String message = ENGINE.unavailableMessage();
-        if (message != null && REPORTED_UNAVAILABLE.compareAndSet(false, true)) {
-            ReportLog.logger().warn(message);
+    /** The missing flags, once per JVM: a warning for the checks that are off, info for what optional flags add. */
+    private static void reportMissingFlagsOnce() {
+        if (REPORTED_FLAGS.compareAndSet(false, true)) {
+            String message = ENGINE.unavailableMessage();
+            if (message != null) {
+                ReportLog.logger().warn(message);
+            }
+            // A loop, not forEach: the log names the calling method on each line, and it should be this one.
+            for (String line : ENGINE.improvableMessages()) {
+                ReportLog.logger().info(line);
+            }
         }
     }
 }

@@ -58,6 +58,61 @@ class CleanupEngineTest {
     }
 
     @Test
+    void aClosedOptionalInternalIsNamedOnceWithItsFlagAndWhatItAdds() {
+        // java.lang.ref is opened by no flag the tests pass; Reference.referent exists on every supported JDK.
+        Internal closed = JdkInternals.optionalField("java.lang.ref.Reference", "referent").orElseThrow();
+        CleanupEngine engine = new CleanupEngine(List.of(
+                improvable("first", new Improvement(closed, "referents are read")),
+                improvable("second", new Improvement(closed, "referents are read"),
+                        new Improvement(closed, "referents are cleared"))));
+
+        assertEquals(List.of("leakguard: the optional flag --add-opens=java.base/java.lang.ref=ALL-UNNAMED is not set;"
+                + " with it, referents are read (first); referents are read (second); referents are cleared (second)."
+                + " Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."), engine.improvableMessages());
+        assertNull(engine.unavailableMessage());
+    }
+
+    @Test
+    void anOptionalInternalThisJdkLacksOrHasOpenedIsNotAskedFor() {
+        assertEquals(List.of(), Improvement.where(
+                JdkInternals.optionalField("java.lang.Thread", "noSuchFieldAnywhere"), "nothing"));
+        CleanupEngine engine = new CleanupEngine(List.of(improvable("quiet",
+                new Improvement(JdkInternals.field("java.lang.Thread", "noSuchFieldAnywhere"), "nothing"),
+                new Improvement(JdkInternals.field("java.lang.Thread", "name"), "names are read"))));
+
+        assertEquals(List.of(), engine.improvableMessages());
+    }
+
+    @Test
+    void aCheckThatIsOffIsImprovedByNothingAndARequiredFlagIsNotAskedForTwice() {
+        Internal referent = JdkInternals.optionalField("java.lang.ref.Reference", "referent").orElseThrow();
+        Internal queue = JdkInternals.optionalField("java.lang.ref.Reference", "queue").orElseThrow();
+        LeakCheck off = new TestCheck("off", scan -> { }) {
+            @Override
+            public List<Internal> needs() {
+                return List.of(JdkInternals.field("java.lang.Thread", "noSuchFieldAnywhere"));
+            }
+
+            @Override
+            public List<Improvement> improvedBy() {
+                return List.of(new Improvement(referent, "referents are read"));
+            }
+        };
+        LeakCheck needy = new TestCheck("needy", scan -> { }) {
+            @Override
+            public List<Internal> needs() {
+                return List.of(queue);
+            }
+        };
+        CleanupEngine engine = new CleanupEngine(List.of(off, needy,
+                improvable("running", new Improvement(referent, "referents are cleared"))));
+
+        assertEquals(List.of(), engine.improvableMessages());
+        assertEquals(List.of("--add-opens=java.base/java.lang.ref=ALL-UNNAMED", "not present on Java "
+                + Runtime.version().feature()), List.copyOf(engine.unavailable().keySet()));
+    }
+
+    @Test
     void checksNeverRunWithTheDyingLoaderAsContextLoader() {
         List<ClassLoader> seen = new ArrayList<>();
         CleanupEngine engine = new CleanupEngine(List.of(
@@ -77,8 +132,22 @@ class CleanupEngineTest {
         assertNull(CleanupEngine.standard().unavailableMessage());
     }
 
+    @Test
+    void theRealCatalogueAsksForNoOptionalFlagWithEveryFlagTheReadmeLists() {
+        assertEquals(List.of(), CleanupEngine.standard().improvableMessages());
+    }
+
     private static LeakCheck check(String id, Body body) {
         return new TestCheck(id, body);
+    }
+
+    private static LeakCheck improvable(String id, Improvement... improvements) {
+        return new TestCheck(id, scan -> { }) {
+            @Override
+            public List<Improvement> improvedBy() {
+                return List.of(improvements);
+            }
+        };
     }
 
     private interface Body {

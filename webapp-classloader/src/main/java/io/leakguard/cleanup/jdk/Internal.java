@@ -9,4 +9,12 @@ public sealed interface Internal permits InternalField, InternalMethod {
     String missing();
 
     String description();
+
+    /**
+     * True when this JDK has the member but leakguard may not reach it, so that the flag {@link #missing()} names would
+     * make it available; false when it is available, and for a member this JDK does not have at all.
+     */
+    default boolean closed() {
+        return !available() && missing().startsWith(JdkInternals.ADD_OPENS);
+    }
 }

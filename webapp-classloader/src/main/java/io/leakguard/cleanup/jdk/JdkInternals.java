@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdkInternals {
 
+    static final String ADD_OPENS = "--add-opens=";
+
     private static final Map<String, Optional<InternalField>> FIELDS = new ConcurrentHashMap<>();
     private static final Map<String, Optional<InternalMethod>> METHODS = new ConcurrentHashMap<>();
 
@@ -95,7 +97,7 @@ public final class JdkInternals {
     /** The flag that opens the package of {@code type} to leakguard, whatever loaded leakguard. */
     public static String addOpensFlag(Class<?> type) {
         Module module = type.getModule();
-        return "--add-opens=" + module.getName() + "/" + type.getPackageName() + "=ALL-UNNAMED";
+        return ADD_OPENS + module.getName() + "/" + type.getPackageName() + "=ALL-UNNAMED";
     }
 
     /** True when private members of classes in {@code type}'s package can be read from leakguard. */
