@@ -1,0 +1,86 @@
+package io.leakguard.cleanup;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import org.apache.catalina.Context;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Application A leaves an inheritable ThreadLocal value on a request thread; application B then registers a shutdown
+ * hook made on that same thread, which copies the value. The JVM keeps the hook unstarted until it exits, so it holds
+ * A long after A is gone, even once the request thread is. One request thread makes both requests meet on it.
+ */
+class ShutdownHookThreadLocalsTest {
+
+    private static final String HOOK = "jvm-registrations-hook";
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void anotherWebappsHookHoldsTheWebappItInheritedFromWithoutLeakGuard() throws Exception {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread()) {
+            Context a = tomcat.deploy("threadlocal-created", "/a", false);
+            Context b = tomcat.deploy("jvm-registrations", "/b", false);
+            tomcat.get("/a/leak?kind=inheritable");
+            tomcat.get("/b/leak?kind=hook");
+
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+            tomcat.endRequestThreads();
+
+            assertTrue(Gc.leaked(aLoader));
+            assertTrue(Runtime.getRuntime().removeShutdownHook(hookOf(b)));
+            assertTrue(Gc.collected(aLoader), "something besides B's shutdown hook holds A");
+        }
+    }
+
+    @Test
+    void entryCopiedIntoAnotherWebappsHookIsRemovedAndTheHookStaysRegistered() throws Exception {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread(); LogCapture log = LogCapture.start()) {
+            Context a = tomcat.deploy("threadlocal-created", "/a", true);
+            Context b = tomcat.deploy("jvm-registrations", "/b", true);
+            tomcat.get("/a/leak?kind=inheritable");
+            tomcat.get("/b/leak?kind=hook");
+
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            assertTrue(Gc.collected(aLoader), log.all());
+            String warning = single(log.warnings("/a"));
+            assertTrue(warning.contains("ThreadLocal leak: ThreadLocal java.lang.InheritableThreadLocal@"), warning);
+            assertTrue(warning.contains(" holding io.leakguard.fixture.threadlocalcreated.CreatedThreadLocalServlet"
+                    + "$Visit@"), warning);
+            assertTrue(warning.matches(".*; held through Thread.inheritableThreadLocals -> value .*; on threads "
+                    + "\\[http-nio-127.0.0.1-auto-\\d+-exec-1], \\[" + HOOK + " \\(unstarted shutdown hook\\)];"
+                    + ".*; fixed: entry removed"), warning);
+            assertEquals(List.of(), log.warnings("/b"));
+
+            // B's hook is still registered: B's own stop finds it, and with the hook check fixing, runs it.
+            hookOf(b);
+            LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
+            WeakReference<ClassLoader> bLoader = tomcat.undeploy(b);
+            assertTrue(Gc.collected(bLoader), log.all());
+            assertTrue(single(log.warnings("/b")).matches("WARNING leakguard: \\[/b] ShutdownHook leak: shutdown hook"
+                    + " thread \\[" + HOOK + "] .*; fixed: removed from the JVM's shutdown hooks and run now: it"
+                    + " finished"), log.all());
+        }
+    }
+
+    /** B's hook, told from any other by its context class loader, B's own, which it took from B's request. */
+    private static Thread hookOf(Context b) throws ClassNotFoundException {
+        ClassLoader loader = b.getLoader().getClassLoader();
+        return RegisteredHooks.all().stream()
+                .filter(hook -> hook.getName().equals(HOOK) && hook.getContextClassLoader() == loader)
+                .findFirst().orElseThrow(() -> new AssertionError("B's shutdown hook is no longer registered"));
+    }
+}
