@@ -31,31 +31,21 @@ class ShutdownHookThreadLocalsTest {
     @Test
     void anotherWebappsHookHoldsTheWebappItInheritedFromWithoutLeakGuard() throws Exception {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread()) {
-            Context a = tomcat.deploy("threadlocal-created", "/a", false);
-            Context b = tomcat.deploy("jvm-registrations", "/b", false);
-            tomcat.get("/a/leak?kind=inheritable");
-            tomcat.get("/b/leak?kind=hook");
-
-            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+            Meeting met = hookMadeWhereAWasThenAStopped(tomcat, false);
             tomcat.endRequestThreads();
 
-            assertTrue(Gc.leaked(aLoader));
-            assertTrue(Runtime.getRuntime().removeShutdownHook(hookOf(b)));
-            assertTrue(Gc.collected(aLoader), "something besides B's shutdown hook holds A");
+            assertTrue(Gc.leaked(met.a()));
+            assertTrue(Runtime.getRuntime().removeShutdownHook(hookOf(met.b())));
+            assertTrue(Gc.collected(met.a()), "something besides B's shutdown hook holds A");
         }
     }
 
     @Test
     void entryCopiedIntoAnotherWebappsHookIsRemovedAndTheHookStaysRegistered() throws Exception {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread(); LogCapture log = LogCapture.start()) {
-            Context a = tomcat.deploy("threadlocal-created", "/a", true);
-            Context b = tomcat.deploy("jvm-registrations", "/b", true);
-            tomcat.get("/a/leak?kind=inheritable");
-            tomcat.get("/b/leak?kind=hook");
+            Meeting met = hookMadeWhereAWasThenAStopped(tomcat, true);
 
-            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
-
-            assertTrue(Gc.collected(aLoader), log.all());
+            assertTrue(Gc.collected(met.a()), log.all());
             String warning = single(log.warnings("/a"));
             assertTrue(warning.contains("ThreadLocal leak: ThreadLocal java.lang.InheritableThreadLocal@"), warning);
             assertTrue(warning.contains(" holding io.leakguard.fixture.threadlocalcreated.CreatedThreadLocalServlet"
@@ -66,9 +56,9 @@ class ShutdownHookThreadLocalsTest {
             assertEquals(List.of(), log.warnings("/b"));
 
             // B's hook is still registered: B's own stop finds it, and with the hook check fixing, runs it.
-            hookOf(b);
+            hookOf(met.b());
             LeakGuardClassLoader.setPolicy(Policy.defaults().with("shutdownHooks", Mode.FIX));
-            WeakReference<ClassLoader> bLoader = tomcat.undeploy(b);
+            WeakReference<ClassLoader> bLoader = tomcat.undeploy(met.b());
             assertTrue(Gc.collected(bLoader), log.all());
             assertTrue(single(log.warnings("/b")).matches("WARNING leakguard: \\[/b] ShutdownHook leak: shutdown hook"
                     + " thread \\[" + HOOK + "] .*; fixed: removed from the JVM's shutdown hooks and run now: it"
@@ -80,18 +70,26 @@ class ShutdownHookThreadLocalsTest {
     void warnPolicyNamesTheHookAndLeavesItsEntry() throws Exception {
         LeakGuardClassLoader.setPolicy(Policy.defaults().with("threadLocals", Mode.WARN));
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread(); LogCapture log = LogCapture.start()) {
-            Context a = tomcat.deploy("threadlocal-created", "/a", true);
-            Context b = tomcat.deploy("jvm-registrations", "/b", true);
-            tomcat.get("/a/leak?kind=inheritable");
-            tomcat.get("/b/leak?kind=hook");
+            Meeting met = hookMadeWhereAWasThenAStopped(tomcat, true);
 
-            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
-
-            assertTrue(Gc.leaked(aLoader));
+            assertTrue(Gc.leaked(met.a()));
             assertTrue(single(log.warnings("/a")).matches(".*, \\[" + HOOK + " \\(unstarted shutdown hook\\)];.*"
                     + "; not fixed: left in place because leakguard setting threadLocals=warn"), log.all());
-            assertTrue(Runtime.getRuntime().removeShutdownHook(hookOf(b)));
+            assertTrue(Runtime.getRuntime().removeShutdownHook(hookOf(met.b())));
         }
+    }
+
+    /** A's loader, on its way out, and B, still running. */
+    private record Meeting(WeakReference<ClassLoader> a, Context b) {
+    }
+
+    /** A leaves its value on the one request thread, B makes its hook there, and A is undeployed. */
+    private static Meeting hookMadeWhereAWasThenAStopped(EmbeddedTomcat tomcat, boolean withLeakGuard) {
+        Context a = tomcat.deploy("threadlocal-created", "/a", withLeakGuard);
+        Context b = tomcat.deploy("jvm-registrations", "/b", withLeakGuard);
+        tomcat.get("/a/leak?kind=inheritable");
+        tomcat.get("/b/leak?kind=hook");
+        return new Meeting(tomcat.undeploy(a), b);
     }
 
     /** B's hook, told from any other by its context class loader, B's own, which it took from B's request. */
