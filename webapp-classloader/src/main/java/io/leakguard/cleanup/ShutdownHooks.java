@@ -1,13 +1,9 @@
 package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
-import io.leakguard.cleanup.jdk.InternalField;
-import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,8 +15,6 @@ import java.util.Optional;
  * with a bounded wait.
  */
 final class ShutdownHooks implements LeakCheck {
-
-    private static final InternalField HOOKS = JdkInternals.field("java.lang.ApplicationShutdownHooks", "hooks");
 
     @Override
     public String id() {
@@ -39,15 +33,13 @@ final class ShutdownHooks implements LeakCheck {
 
     @Override
     public List<Internal> needs() {
-        List<Internal> needs = new ArrayList<>(ThreadTies.needs());
-        needs.add(HOOKS);
-        return needs;
+        return RegisteredHooks.needs();
     }
 
     @Override
     public void run(Scan scan) throws InterruptedException, ClassNotFoundException {
-        for (Thread hook : registeredHooks()) {
-            Optional<String> link = linkToWebapp(hook, scan.ownership());
+        for (Thread hook : RegisteredHooks.all()) {
+            Optional<String> link = RegisteredHooks.linkToWebapp(hook, scan.ownership());
             if (link.isEmpty()) {
                 continue;
             }
@@ -59,30 +51,6 @@ final class ShutdownHooks implements LeakCheck {
                 leak.fixed("removed from the JVM's shutdown hooks and run now: " + runBounded(hook, scan));
             }
         }
-    }
-
-    /** ApplicationShutdownHooks guards its map with its class's monitor: all its methods are static synchronized. */
-    private static List<Thread> registeredHooks() throws ClassNotFoundException {
-        synchronized (Class.forName("java.lang.ApplicationShutdownHooks")) {
-            @SuppressWarnings("unchecked")
-            Map<Thread, Thread> hooks = (Map<Thread, Thread>) HOOKS.get(null);
-            // Set to null once the JVM has started running the hooks.
-            return hooks == null ? List.of() : new ArrayList<>(hooks.keySet());
-        }
-    }
-
-    private static Optional<String> linkToWebapp(Thread hook, Ownership ownership) {
-        if (ownership.ownsObject(hook)) {
-            return Optional.of("its class " + hook.getClass().getName());
-        }
-        Object task = ThreadTies.task(hook);
-        if (ownership.ownsObject(task)) {
-            return Optional.of("its task " + Describe.object(task));
-        }
-        if (ownership.owns(hook.getContextClassLoader())) {
-            return Optional.of("its context class loader");
-        }
-        return Optional.empty();
     }
 
     private static String runBounded(Thread hook, Scan scan) throws InterruptedException {

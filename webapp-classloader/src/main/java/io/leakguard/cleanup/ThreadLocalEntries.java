@@ -14,14 +14,19 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * ThreadLocal entries, in every live thread, whose key or value reaches the dying web application, directly or
- * through collections, maps, arrays, references, optionals, atomics and fields (Tomcat only looks inside collections).
+ * ThreadLocal entries, in every live thread and every shutdown hook the JVM keeps unstarted, whose key or value reaches
+ * the dying web application, directly or through collections, maps, arrays, references, optionals, atomics and fields
+ * (Tomcat only looks inside collections).
  *
  * <p>The fix works on any thread, even one running: it clears the entry's weak key, exactly as the garbage collector
  * does when a ThreadLocal dies, then drops the value. From then on the owning thread sees a stale entry, which
  * ThreadLocalMap is built to tolerate and expunge, and no code path of it writes to a stale entry's value, so the race
  * with its owner is the same one it already has with the collector. Losing the value is what thread renewal would do
  * to every entry of the thread; here only entries that reach the dying web application are dropped.
+ *
+ * <p>A new thread copies the inheritable ThreadLocal values of the thread that creates it. A shutdown hook made on a
+ * request thread where another application left such a value holds that application until the JVM exits, and no
+ * list of live threads shows it; Tomcat never looks there either.
  */
 final class ThreadLocalEntries implements LeakCheck {
 
@@ -58,15 +63,15 @@ final class ThreadLocalEntries implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws ClassNotFoundException {
         Map<Object, Group> groups = new LinkedHashMap<>();
         Reach reach = scan.reach();
         Sites sites = new Sites(scan.loader());
-        for (Thread thread : LiveThreads.all()) {
-            collect(thread, THREAD_LOCALS, reach, sites, groups);
-            collect(thread, INHERITABLE, reach, sites, groups);
+        for (Map.Entry<Thread, String> holder : holders(scan.ownership()).entrySet()) {
+            collect(holder.getKey(), holder.getValue(), THREAD_LOCALS, reach, sites, groups);
+            collect(holder.getKey(), holder.getValue(), INHERITABLE, reach, sites, groups);
             if (scan.expired()) {
-                scan.leak("ThreadLocal entries of threads after [" + thread.getName() + "] were not inspected")
+                scan.leak("ThreadLocal entries of threads after [" + holder.getValue() + "] were not inspected")
                         .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
                 break;
             }
@@ -83,7 +88,28 @@ final class ThreadLocalEntries implements LeakCheck {
         }
     }
 
-    private static void collect(Thread thread, InternalField mapField, Reach reach, Sites sites,
+    /**
+     * The threads to look into, each with its name for the message: the live ones, then the registered shutdown hooks
+     * that are not the dying application's own. Its own hooks are the shutdown hook check's: they hold it whatever
+     * their maps hold, and one may yet run and need what it inherited. Hooks are read with the same
+     * {@code --add-opens} as the maps, so only a JDK that changed their internals leaves live threads alone in view.
+     */
+    private static Map<Thread, String> holders(Ownership ownership) throws ClassNotFoundException {
+        Map<Thread, String> holders = new LinkedHashMap<>();
+        for (Thread thread : LiveThreads.all()) {
+            holders.put(thread, thread.getName());
+        }
+        if (RegisteredHooks.available()) {
+            for (Thread hook : RegisteredHooks.all()) {
+                if (RegisteredHooks.linkToWebapp(hook, ownership).isEmpty()) {
+                    holders.putIfAbsent(hook, hook.getName() + " (unstarted shutdown hook)");
+                }
+            }
+        }
+        return holders;
+    }
+
+    private static void collect(Thread thread, String name, InternalField mapField, Reach reach, Sites sites,
             Map<Object, Group> groups) {
         Object map = mapField.get(thread);
         if (map == null) {
@@ -106,7 +132,7 @@ final class ThreadLocalEntries implements LeakCheck {
             Object identity = key != null ? key : value.getClass();
             Group group = groups.computeIfAbsent(identity, k -> new Group(describe(key, value),
                     prefixed("Thread." + field, path.get()), sites.of(key), new ArrayList<>(), new ArrayList<>()));
-            group.threads().add(thread.getName());
+            group.threads().add(name);
             group.slots().add(new Slot(thread, entry));
         }
     }
@@ -159,6 +185,8 @@ final class ThreadLocalEntries implements LeakCheck {
             key.remove();
             return;
         }
+        // An unstarted hook's maps are even safer to change than a running thread's: nothing runs on it yet, and
+        // should the JVM start it meanwhile, it meets the stale entry any thread may meet.
         slot.entry().clear();
         VALUE.set(slot.entry(), null);
     }

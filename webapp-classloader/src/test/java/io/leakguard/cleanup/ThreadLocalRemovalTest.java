@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** How entries are removed: on the cleaning thread itself, and on another thread while it keeps running. */
+/**
+ * How entries are removed: on the cleaning thread itself, on another thread while it keeps running, and in the map a
+ * registered shutdown hook copied when it was made.
+ */
 class ThreadLocalRemovalTest {
 
     private final DyingLoader loader = new DyingLoader();
@@ -60,5 +64,40 @@ class ThreadLocalRemovalTest {
         assertNull(values[0]);
         assertEquals("kept", values[1]);
         assertSame("reused", values[2]);
+    }
+
+    @Test
+    void removesTheEntryAnotherOnesShutdownHookCopiedAndLeavesItRegistered() throws Exception {
+        Thread hook = hookInheriting(loader.newMarker(), getClass().getClassLoader());
+        try {
+            Report report = engine.clean(loader, "/t", Policy.defaults());
+
+            assertEquals(List.of("copying-hook (unstarted shutdown hook)"), report.findings().get(0).threads());
+            assertEquals(1, report.count(Outcome.FIXED), report.findings().toString());
+            assertEquals(List.of(), engine.clean(loader, "/t", Policy.defaults()).findings());
+        } finally {
+            assertTrue(Runtime.getRuntime().removeShutdownHook(hook), "the hook was unregistered");
+        }
+    }
+
+    @Test
+    void leavesTheDyingApplicationsOwnShutdownHookToTheHookCheck() throws Exception {
+        Thread hook = hookInheriting(loader.newMarker(), loader);
+        try {
+            assertEquals(List.of(), engine.clean(loader, "/t", Policy.defaults()).findings());
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    /** A hook made while this thread held {@code value} in an inheritable ThreadLocal, which this thread then drops. */
+    private static Thread hookInheriting(Object value, ClassLoader contextLoader) {
+        InheritableThreadLocal<Object> local = new InheritableThreadLocal<>();
+        local.set(value);
+        Thread hook = new Thread(() -> { }, "copying-hook");
+        local.remove();
+        hook.setContextClassLoader(contextLoader);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 }

@@ -31,13 +31,17 @@ public final class EmbeddedTomcat implements AutoCloseable {
     private final Path baseDir;
     private final Connector connector;
 
-    private EmbeddedTomcat(LifecycleListener[] serverListeners) throws IOException, LifecycleException {
+    private EmbeddedTomcat(int requestThreads, LifecycleListener[] serverListeners)
+            throws IOException, LifecycleException {
         baseDir = Files.createTempDirectory("leakguard-tomcat");
         Files.createDirectories(baseDir.resolve("webapps"));
         tomcat.setBaseDir(baseDir.toString());
         connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (requestThreads > 0) {
+            connector.setProperty("maxThreads", Integer.toString(requestThreads));
+        }
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         for (LifecycleListener listener : serverListeners) {
@@ -48,8 +52,17 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** A started Tomcat; the server listeners are added before it starts, as server.xml would have them. */
     public static EmbeddedTomcat start(LifecycleListener... serverListeners) {
+        return start(0, serverListeners);
+    }
+
+    /** A started Tomcat that serves every request on one thread, where two applications' requests must meet. */
+    public static EmbeddedTomcat startWithOneRequestThread() {
+        return start(1);
+    }
+
+    private static EmbeddedTomcat start(int requestThreads, LifecycleListener... serverListeners) {
         try {
-            return new EmbeddedTomcat(serverListeners);
+            return new EmbeddedTomcat(requestThreads, serverListeners);
         } catch (IOException | LifecycleException e) {
             throw new IllegalStateException("embedded Tomcat did not start", e);
         }
@@ -150,6 +163,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
         WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
         tomcat.getHost().removeChild(context);
         return loader;
+    }
+
+    /** Stops the connector, which ends its request threads and, with them, whatever their ThreadLocals held. */
+    public void endRequestThreads() {
+        try {
+            connector.stop();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("connector did not stop", e);
+        }
     }
 
     @Override
