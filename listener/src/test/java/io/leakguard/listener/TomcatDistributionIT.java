@@ -92,14 +92,11 @@ class TomcatDistributionIT {
      * application.
      */
     private static final List<FixtureLeak> LEAKS = Stream.of(
-            // First, for what they would take from the leaks of others. An HttpClient keeps the ProxySelector that was
+            // First, for what it would take from the leaks of others. An HttpClient keeps the ProxySelector that was
             // the default when it was built, and on Java 17-20 leakguard can only detach the client's selector thread,
             // which runs on: a client built after /jvm-registrations-proxyselector replaced the default would hold
-            // that application. A shutdown hook is a thread never started, so no check looks into its inheritable
-            // ThreadLocals: made on a request thread that /threadlocal-created-inheritable had used, it would copy and
-            // keep that application's value.
+            // that application.
             new FixtureLeak("jvm-registrations", "/leak?kind=httpclient"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=hook"),
             new FixtureLeak("threadlocal-value", "/leak"),
             new FixtureLeak("threadlocal-custom", "/leak"),
             new FixtureLeak("threadlocal-indirect", "/leak?via=field"),
@@ -117,6 +114,7 @@ class TomcatDistributionIT {
             new FixtureLeak("timer-shared", "/leak"),
             new FixtureLeak("jdbc-driver", "/leak"),
             new FixtureLeak("jdbc-driver", "/leak?loader=own"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=hook"),
             new FixtureLeak("jvm-registrations", "/leak?kind=provider"),
             new FixtureLeak("jvm-registrations", "/leak?kind=mbean"),
             new FixtureLeak("jvm-registrations", "/leak?kind=uncaught"),
