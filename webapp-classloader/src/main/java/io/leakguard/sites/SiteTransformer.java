@@ -35,18 +35,20 @@ public final class SiteTransformer implements ClassFileTransformer {
                 return null;
             }
             SiteStubs stubs = new SiteStubs(scan, calling);
-            if (stubs.inPlace()) {
-                return stubs.patched();
-            }
-            ClassReader reader = new ClassReader(classfile);
-            ClassWriter writer = new ClassWriter(reader, 0);
-            Instrumenter instrumenter = new Instrumenter(writer, calling);
-            reader.accept(instrumenter, 0);
-            return instrumenter.changed ? writer.toByteArray() : null;
+            return stubs.inPlace() ? stubs.patched() : rewrite(classfile, calling);
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("leakguard: class {} loaded without creation sites: {}", className, e.toString());
             return null;
         }
+    }
+
+    /** The class with the recorded calls of its {@code calling} methods rewritten by ASM, or null if it has none. */
+    static byte[] rewrite(byte[] classfile, BitSet calling) {
+        ClassReader reader = new ClassReader(classfile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        Instrumenter instrumenter = new Instrumenter(writer, calling);
+        reader.accept(instrumenter, 0);
+        return instrumenter.changed ? writer.toByteArray() : null;
     }
 
     /** Tomcat logs every transformer it adds, by this name. */
