@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -114,16 +115,50 @@ final class ApplicationClasses {
         try {
             classes.jar = Files.createTempFile("leakguard-bench", ".jar");
             classes.jar.toFile().deleteOnExit();
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(classes.jar))) {
-                for (Map.Entry<String, byte[]> type : code.entrySet()) {
-                    out.putNextEntry(new JarEntry(entryName(type.getKey())));
-                    out.write(type.getValue());
-                }
-            }
+            writeJar(classes.jar);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return classes;
+    }
+
+    /**
+     * The classes as an unpacked web application, for Tomcat to load: in one jar under {@code WEB-INF/lib}, as a
+     * library's are, or as files under {@code WEB-INF/classes}, as the application's own. Its web.xml is
+     * metadata-complete, so a deploy does not scan them for annotations.
+     */
+    Path webapp(boolean inLib) {
+        try {
+            Path webapp = Files.createTempDirectory("leakguard-bench-webapp");
+            Path webInf = Files.createDirectories(webapp.resolve("WEB-INF"));
+            Files.writeString(webInf.resolve("web.xml"), "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" "
+                    + "version=\"6.0\" metadata-complete=\"true\"/>\n");
+            if (inLib) {
+                writeJar(Files.createDirectories(webInf.resolve("lib")).resolve("application.jar"));
+            } else {
+                for (Map.Entry<String, byte[]> type : code.entrySet()) {
+                    Path file = webInf.resolve("classes").resolve(entryName(type.getKey()));
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, type.getValue());
+                }
+            }
+            return webapp;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Set<String> names() {
+        return code.keySet();
+    }
+
+    private void writeJar(Path file) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, byte[]> type : code.entrySet()) {
+                out.putNextEntry(new JarEntry(entryName(type.getKey())));
+                out.write(type.getValue());
+            }
+        }
     }
 
     private static String entryName(String className) {

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Constants appended to a class's pool, each made once, numbered on from the pool's last. */
+/**
+ * Constants appended to a class's pool, each made once, numbered on from the pool's last. Constants that refer to
+ * others are keyed by the indexes they refer to, not by text made up for the purpose: every stub asks for the same
+ * recorder methods again, and a key string made anew would be hashed anew each time.
+ */
 final class AddedConstants {
 
     private static final int UTF8 = 1;
@@ -18,13 +22,14 @@ final class AddedConstants {
 
     private final ByteArrayOutputStream added = new ByteArrayOutputStream();
     private final DataOutputStream out = new DataOutputStream(added);
-    private final Map<String, Integer> indexes = new HashMap<>();
+    private final Map<String, Integer> utf8s = new HashMap<>();
+    private final Map<Long, Integer> byReference = new HashMap<>();
     private int count;
 
     /** Takes the pool's count, and the index of its "Code", which a class with method bodies always has. */
     AddedConstants(int count, int code) {
         this.count = count;
-        indexes.put(key(UTF8, "Code"), code);
+        utf8s.put("Code", code);
     }
 
     /** The pool's count with the added constants, which the class file format limits to 65535. */
@@ -41,49 +46,50 @@ final class AddedConstants {
     }
 
     int utf8(String text) {
-        return add(key(UTF8, text), () -> out.writeUTF(text));
-    }
-
-    int string(String text) {
-        int utf8 = utf8(text);
-        return add(key(STRING, text), () -> out.writeShort(utf8));
-    }
-
-    int methodRef(String owner, String name, String descriptor) {
-        int type = add(key(CLASS, owner), utf8(owner));
-        int nameAndType = add(key(NAME_AND_TYPE, name + ' ' + descriptor), utf8(name), utf8(descriptor));
-        return add(key(METHOD_REF, owner + '.' + name + descriptor), type, nameAndType);
-    }
-
-    private int add(String key, int... references) {
-        return add(key, () -> {
-            for (int reference : references) {
-                out.writeShort(reference);
-            }
-        });
-    }
-
-    private int add(String key, Body body) {
-        Integer known = indexes.get(key);
+        Integer known = utf8s.get(text);
         if (known != null) {
             return known;
         }
         try {
-            out.writeByte(key.charAt(0));
-            body.write();
+            out.writeByte(UTF8);
+            out.writeUTF(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        indexes.put(key, count);
+        utf8s.put(text, count);
         return count++;
     }
 
-    /** The tag, as the key's first character, and the constant's text. */
-    private static String key(int tag, String text) {
-        return (char) tag + text;
+    int string(String text) {
+        return refer(STRING, utf8(text));
     }
 
-    private interface Body {
-        void write() throws IOException;
+    int methodRef(String owner, String name, String descriptor) {
+        int type = refer(CLASS, utf8(owner));
+        return refer(METHOD_REF, type, refer(NAME_AND_TYPE, utf8(name), utf8(descriptor)));
+    }
+
+    private int refer(int tag, int reference) {
+        return refer(tag, reference, -1);
+    }
+
+    /** The constant of {@code tag} that names one other constant, or two, by index; -1 for no second. */
+    private int refer(int tag, int first, int second) {
+        long key = (long) tag << 32 | (long) first << 16 | second & 0xFFFF;
+        Integer known = byReference.get(key);
+        if (known != null) {
+            return known;
+        }
+        try {
+            out.writeByte(tag);
+            out.writeShort(first);
+            if (second >= 0) {
+                out.writeShort(second);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byReference.put(key, count);
+        return count++;
     }
 }

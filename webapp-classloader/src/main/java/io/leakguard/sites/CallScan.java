@@ -22,6 +22,9 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     private static final int INVOKEVIRTUAL = 0xB6;
     private static final int INVOKEINTERFACE = 0xB9;
     private static final byte[] CODE = ClassBytes.ascii("Code");
+    /** The instructions that can call a method through a Methodref, and through an InterfaceMethodref. */
+    private static final int[] CLASS_INVOKES = {Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC};
+    private static final int[] INTERFACE_INVOKES = {Opcodes.INVOKEINTERFACE, Opcodes.INVOKESTATIC};
     /** The owners of the table, and the names a method of any owner is recorded by, by their length. */
     private static final byte[][][] NAMES_BY_LENGTH = byLength(Stream.concat(SiteCall.OWNERS.stream(),
             SiteCall.ALL.stream().filter(call -> call.owner().equals(SiteCall.ANY_OWNER)).map(SiteCall::name)));
@@ -91,10 +94,12 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         String owner = bytes.text(bytes.ownerName(reference));
         String name = bytes.text(bytes.memberName(reference));
         String descriptor = bytes.text(bytes.memberDescriptor(reference));
-        int[] opcodes = tag == ClassBytes.METHOD_REF
-                ? new int[] {Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC}
-                : new int[] {Opcodes.INVOKEINTERFACE, Opcodes.INVOKESTATIC};
-        return Arrays.stream(opcodes).anyMatch(op -> SiteCall.find(op, owner, name, descriptor) != null);
+        for (int opcode : tag == ClassBytes.METHOD_REF ? CLASS_INVOKES : INTERFACE_INVOKES) {
+            if (SiteCall.find(opcode, owner, name, descriptor) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Walks fields and methods after the constant pool, searching each method's code. */

@@ -105,9 +105,12 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     static final Set<String> OWNERS = ALL.stream().map(SiteCall::owner).filter(owner -> !owner.equals(ANY_OWNER))
             .collect(Collectors.toUnmodifiableSet());
 
-    /** True for a class whose instances are recorded where they are constructed. */
+    /** The classes whose instances are recorded where they are constructed. */
+    static final Set<String> CONSTRUCTED = ALL.stream().filter(SiteCall::constructor).map(SiteCall::owner)
+            .collect(Collectors.toUnmodifiableSet());
+
     static boolean constructed(String type) {
-        return ALL.stream().anyMatch(call -> call.constructor() && call.owner.equals(type));
+        return CONSTRUCTED.contains(type);
     }
 
     boolean constructor() {

@@ -49,6 +49,7 @@ final class SiteStubs {
     private static final int ITEM_OBJECT = 7;
     private static final int ITEM_UNINITIALIZED = 8;
     private static final byte[] CODE = ClassBytes.ascii("Code");
+    private static final List<byte[]> CONSTRUCTED = SiteCall.CONSTRUCTED.stream().map(ClassBytes::ascii).toList();
     private static final byte[] LINE_NUMBERS = ClassBytes.ascii("LineNumberTable");
     private static final byte[] STACK_MAP = ClassBytes.ascii("StackMapTable");
     private static final byte[] SOURCE_FILE = ClassBytes.ascii("SourceFile");
@@ -203,7 +204,7 @@ final class SiteStubs {
         Deque<Construction> pending = new ArrayDeque<>();
         for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(bytes, pc, codeStart)) {
             int opcode = bytes.u1(pc);
-            if (opcode == NEW && SiteCall.constructed(bytes.text(bytes.reference(bytes.u2(pc + 1), 0)))) {
+            if (opcode == NEW && isConstructed(bytes.reference(bytes.u2(pc + 1), 0))) {
                 pending.push(new Construction(bytes.u2(pc + 1), pc, bytes.u1(pc + 3) == DUP));
             } else if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && scan.isSiteCall(bytes.u2(pc + 1))) {
                 int reference = bytes.u2(pc + 1);
@@ -236,6 +237,16 @@ final class SiteStubs {
             inPlace &= bytes.u2(6) >= FIRST_WITH_FRAMES
                     && (frames < 0 || !framesHoldUninitialized(frames, constructions));
         }
+    }
+
+    /** True when the Utf8 constant names a type of {@link SiteCall#CONSTRUCTED}; most {@code new}s make others. */
+    private boolean isConstructed(int utf8) {
+        for (byte[] type : CONSTRUCTED) {
+            if (bytes.textEquals(utf8, type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the innermost construction of a recorded type not yet initialised is one of {@code owner}. */
