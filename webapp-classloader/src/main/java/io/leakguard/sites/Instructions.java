@@ -7,6 +7,7 @@ final class Instructions {
     private static final int LOOKUPSWITCH = 0xAB;
     private static final int WIDE = 0xC4;
     private static final int IINC = 0x84;
+    private static final int RET = 0xA9;
     /** By opcode: the instruction's length, or 0 for one that is not an instruction of the format. */
     private static final byte[] LENGTHS = new byte[256];
 
@@ -64,6 +65,13 @@ final class Instructions {
                 return length;
             }
         }
+    }
+
+    /** True for an instruction that can go elsewhere than to the next: a jump, a switch, a subroutine call or return. */
+    static boolean branches(ClassBytes bytes, int pc) {
+        int opcode = bytes.u1(pc);
+        return opcode >= 0x99 && opcode <= LOOKUPSWITCH || opcode >= 0xC6 && opcode <= 0xC9
+                || opcode == WIDE && bytes.u1(pc + 1) == RET;
     }
 
     /** Where a switch's operands start: after its opcode, at the next multiple of four from the code's start. */

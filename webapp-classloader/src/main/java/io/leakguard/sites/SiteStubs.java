@@ -25,10 +25,16 @@ import org.objectweb.asm.Opcodes;
  * <p>A construction {@code new T; dup; <arguments>; invokespecial T.<init>} becomes
  * {@code nop nop nop nop; <arguments>; invokestatic stub}, the stub making the object: the stack then holds the same
  * at every instruction but for the two uninitialised copies, which only a stack map frame between the two could name.
- * What cannot be done in place is left to {@link SiteTransformer}'s ASM rewrite: such a frame (a construction whose
- * arguments branch), the {@code super(...)} call of a subclass of a recorded type, which must record {@code this}
- * once it returns, an interface, and a {@code start()} whose owner the stub's parameter type could make fail
- * verification (see {@link #ownerTypeIsSafe}).
+ *
+ * <p>The constructor of a subclass of a recorded type records {@code this} once its {@code super(...)} call returns,
+ * which no stub can do: an uninitialised {@code this} cannot be passed to a method. There the three instructions are
+ * inserted after the call, which is simple where nothing else has an offset to move: a constructor without a branch,
+ * an exception range or a frame, as nearly all such constructors are ({@code super(); this.x = x;}).
+ *
+ * <p>What cannot be done so is left to {@link SiteTransformer}'s ASM rewrite: a construction whose arguments branch
+ * (a stack map frame then holds the uninitialised object), a subclass constructor that branches, an interface, a class
+ * file older than version 50 that constructs a recorded type, and a {@code start()} whose owner the stub's parameter
+ * type could make fail verification (see {@link #compiledByJavac}).
  */
 final class SiteStubs {
 
@@ -53,6 +59,18 @@ final class SiteStubs {
     private static final byte[] LINE_NUMBERS = ClassBytes.ascii("LineNumberTable");
     private static final byte[] STACK_MAP = ClassBytes.ascii("StackMapTable");
     private static final byte[] SOURCE_FILE = ClassBytes.ascii("SourceFile");
+    private static final byte[] LOCAL_VARIABLES = ClassBytes.ascii("LocalVariableTable");
+    private static final byte[] LOCAL_VARIABLE_TYPES = ClassBytes.ascii("LocalVariableTypeTable");
+    private static final int ALOAD_0 = 0x2A;
+    private static final int ASTORE = 0x3A;
+    private static final int ASTORE_0 = 0x4B;
+    private static final int WIDE = 0xC4;
+    private static final int LDC_W = 0x13;
+    private static final int MAX_CODE_LENGTH = 0xFFFF;
+    /** aload_0, ldc_w site, invokestatic recorder: what recording this after super(...) adds. */
+    private static final int RECORD_THIS_LENGTH = 7;
+    /** Recording this after super(...) needs two more values on the stack than the constructor had at that point. */
+    private static final int RECORD_THIS_STACK = 2;
     private static final String RECORDER = "io/leakguard/sites/CreationSites";
     private static final String CALLS = "io/leakguard/sites/Calls";
     private static final String ONE = "(Ljava/lang/Object;Ljava/lang/String;)V";
@@ -68,9 +86,17 @@ final class SiteStubs {
     private record Construction(int typeIndex, int at, boolean duplicated) {
     }
 
+    /**
+     * A {@code super(...)} call of a subclass of a recorded type, in a constructor without branches: the recording of
+     * {@code this} is inserted right after it, at {@code at}, in the Code attribute starting at {@code code}.
+     */
+    private record SuperCall(SiteCall call, int code, int at, String method, int line) {
+    }
+
     private final ClassBytes bytes;
     private final CallScan scan;
     private final List<Site> sites = new ArrayList<>();
+    private final List<SuperCall> superCalls = new ArrayList<>();
     private String className;
     private String superclass;
     private String sourceFile;
@@ -110,7 +136,7 @@ final class SiteStubs {
             for (int i = 0; i < attributes; i++) {
                 if (name != null && bytes.textEquals(bytes.u2(at), CODE)) {
                     codeName = bytes.u2(at);
-                    readCode(name, at + 6);
+                    readCode(name, at);
                 }
                 at += 6 + bytes.u4(at + 2);
             }
@@ -146,13 +172,14 @@ final class SiteStubs {
 
     /** The class with every recorded call going through its stub, or null when no call is recorded after all. */
     byte[] patched() {
-        if (sites.isEmpty()) {
+        if (sites.isEmpty() && superCalls.isEmpty()) {
             return null;
         }
         byte[] original = bytes.code();
         byte[] code = original.clone();
         AddedConstants pool = new AddedConstants(bytes.poolCount(), codeName);
         ByteArrayOutputStream stubs = new ByteArrayOutputStream();
+        List<byte[]> recordings = new ArrayList<>();
         try (DataOutputStream out = new DataOutputStream(stubs)) {
             for (int i = 0; i < sites.size(); i++) {
                 Site site = sites.get(i);
@@ -161,6 +188,9 @@ final class SiteStubs {
                 redirect(code, site, pool.methodRef(className, name, descriptor));
                 writeStub(out, pool, site, name, descriptor);
             }
+            for (SuperCall call : superCalls) {
+                recordings.add(recordThis(pool, call));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -168,7 +198,8 @@ final class SiteStubs {
         if (pool.count() > MAX_COUNT || methods > MAX_COUNT) {
             return null;
         }
-        ByteArrayOutputStream patched = new ByteArrayOutputStream(original.length + pool.size() + stubs.size());
+        ByteArrayOutputStream patched = new ByteArrayOutputStream(original.length + pool.size() + stubs.size()
+                + RECORD_THIS_LENGTH * superCalls.size());
         patched.write(code, 0, 8);
         patched.write(pool.count() >> 8);
         patched.write(pool.count());
@@ -177,33 +208,108 @@ final class SiteStubs {
         patched.write(code, bytes.poolEnd(), methodsCountAt - bytes.poolEnd());
         patched.write(methods >> 8);
         patched.write(methods);
-        patched.write(code, methodsCountAt + 2, methodsEnd - methodsCountAt - 2);
+        int copied = methodsCountAt + 2;
+        for (int i = 0; i < superCalls.size(); i++) {
+            SuperCall call = superCalls.get(i);
+            patched.write(code, copied, call.code() - copied);
+            copied = writeGrownCode(patched, code, call, recordings.get(i));
+        }
+        patched.write(code, copied, methodsEnd - copied);
         patched.writeBytes(stubs.toByteArray());
         patched.write(code, methodsEnd, code.length - methodsEnd);
         return patched.toByteArray();
     }
 
-    /** Reads one method's code from its Code attribute's body: instructions, line numbers, frames. */
-    private void readCode(String method, int at) {
+    /** {@code aload_0; ldc_w site; invokestatic recorder}: this, recorded where super(...) made it. */
+    private byte[] recordThis(AddedConstants pool, SuperCall call) {
+        int site = pool.string(CreationSites.site(className.replace('/', '.'), call.method(), sourceFile,
+                call.line()));
+        int recorder = pool.methodRef(RECORDER, call.call().record() == SiteCall.Record.TIMER ? "recordTimer"
+                : "record", ONE);
+        return new byte[] {(byte) ALOAD_0, (byte) LDC_W, (byte) (site >> 8), (byte) site, (byte) INVOKESTATIC,
+                (byte) (recorder >> 8), (byte) recorder};
+    }
+
+    /**
+     * Writes the Code attribute of {@code call}'s constructor with {@code inserted} after the super(...) call, every
+     * line number and local variable range after it moved on, and returns where the original attribute ends.
+     */
+    private int writeGrownCode(ByteArrayOutputStream patched, byte[] code, SuperCall call, byte[] inserted) {
+        int grown = inserted.length;
+        int at = call.code();
+        int codeStart = at + 14;
+        int codeLength = bytes.u4(at + 10);
+        int insertAt = call.at() - codeStart;
+        try {
+            DataOutputStream out = new DataOutputStream(patched);
+            out.writeShort(bytes.u2(at));
+            out.writeInt(bytes.u4(at + 2) + grown);
+            out.writeShort(bytes.u2(at + 6) + RECORD_THIS_STACK);
+            out.writeShort(bytes.u2(at + 8));
+            out.writeInt(codeLength + grown);
+            out.write(code, codeStart, insertAt);
+            out.write(inserted);
+            out.write(code, call.at(), codeLength - insertAt);
+            int attribute = codeStart + codeLength + 2;
+            out.writeShort(0);
+            int attributes = bytes.u2(attribute);
+            out.writeShort(attributes);
+            attribute += 2;
+            for (int i = 0; i < attributes; i++) {
+                boolean lines = bytes.textEquals(bytes.u2(attribute), LINE_NUMBERS);
+                out.writeShort(bytes.u2(attribute));
+                out.writeInt(bytes.u4(attribute + 2));
+                int entries = bytes.u2(attribute + 6);
+                out.writeShort(entries);
+                int entry = attribute + 8;
+                for (int e = 0; e < entries; e++) {
+                    int start = bytes.u2(entry);
+                    out.writeShort(start >= insertAt ? start + grown : start);
+                    if (lines) {
+                        out.writeShort(bytes.u2(entry + 2));
+                        entry += 4;
+                    } else {
+                        int length = bytes.u2(entry + 2);
+                        out.writeShort(start < insertAt && start + length > insertAt ? length + grown : length);
+                        out.write(code, entry + 4, 6);
+                        entry += 10;
+                    }
+                }
+                attribute += 6 + bytes.u4(attribute + 2);
+            }
+            return attribute;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one method's code from its Code attribute, which starts at {@code attributeAt}. */
+    private void readCode(String method, int attributeAt) {
+        int at = attributeAt + 6;
         int codeStart = at + 8;
         int codeEnd = codeStart + bytes.u4(at + 4);
         int frames = -1;
+        boolean straight = bytes.u2(codeEnd) == 0;
         int attributesAt = codeEnd + 2 + 8 * bytes.u2(codeEnd);
         int attributes = bytes.u2(attributesAt);
         int attribute = attributesAt + 2;
         List<Integer> lineTables = new ArrayList<>();
         for (int i = 0; i < attributes; i++) {
-            if (bytes.textEquals(bytes.u2(attribute), LINE_NUMBERS)) {
+            int name = bytes.u2(attribute);
+            if (bytes.textEquals(name, LINE_NUMBERS)) {
                 lineTables.add(attribute + 6);
-            } else if (bytes.textEquals(bytes.u2(attribute), STACK_MAP)) {
+            } else if (bytes.textEquals(name, STACK_MAP)) {
                 frames = attribute + 6;
             }
+            straight &= isShiftable(name);
             attribute += 6 + bytes.u4(attribute + 2);
         }
         BitSet constructions = new BitSet();
         Deque<Construction> pending = new ArrayDeque<>();
+        SuperCall superCall = null;
         for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(bytes, pc, codeStart)) {
             int opcode = bytes.u1(pc);
+            straight &= !Instructions.branches(bytes, pc);
             if (opcode == NEW && isConstructed(bytes.reference(bytes.u2(pc + 1), 0))) {
                 pending.push(new Construction(bytes.u2(pc + 1), pc, bytes.u1(pc + 3) == DUP));
             } else if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && scan.isSiteCall(bytes.u2(pc + 1))) {
@@ -226,17 +332,41 @@ final class SiteStubs {
                         constructions.set(construction.at() - codeStart);
                         sites.add(new Site(call, opcode, pc, construction.at(), reference, method, line));
                     }
-                } else {
-                    // A super(...) call records this once it returns, which needs instructions inserted.
-                    inPlace &= !(method.equals("<init>") && owner.equals(superclass));
+                } else if (method.equals("<init>") && owner.equals(superclass)) {
+                    inPlace &= superCall == null;
+                    superCall = new SuperCall(call, attributeAt, pc + 3, method, line);
                 }
             }
+        }
+        if (superCall != null) {
+            // Recording this after super(...) adds instructions, which moves every offset after them: done only where
+            // no branch, exception range or frame has one, and where local 0 is sure to hold this (see CallSiteRewriter).
+            inPlace &= straight && !storesIntoThis(codeStart, codeEnd)
+                    && codeEnd - codeStart + RECORD_THIS_LENGTH <= MAX_CODE_LENGTH;
+            superCalls.add(superCall);
         }
         if (!constructions.isEmpty()) {
             // Before version 50 a class has no frames, and nothing would tell a construction whose code branches.
             inPlace &= bytes.u2(6) >= FIRST_WITH_FRAMES
                     && (frames < 0 || !framesHoldUninitialized(frames, constructions));
         }
+    }
+
+    /** True for a Code attribute's attribute whose offsets {@link #writeGrownCode} moves, or that has none. */
+    private boolean isShiftable(int name) {
+        return bytes.textEquals(name, LINE_NUMBERS) || bytes.textEquals(name, LOCAL_VARIABLES)
+                || bytes.textEquals(name, LOCAL_VARIABLE_TYPES);
+    }
+
+    private boolean storesIntoThis(int codeStart, int codeEnd) {
+        for (int pc = codeStart; pc < codeEnd; pc += Instructions.length(bytes, pc, codeStart)) {
+            int opcode = bytes.u1(pc);
+            if (opcode == ASTORE_0 || opcode == ASTORE && bytes.u1(pc + 1) == 0
+                    || opcode == WIDE && bytes.u1(pc + 1) == ASTORE && bytes.u2(pc + 2) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the Utf8 constant names a type of {@link SiteCall#CONSTRUCTED}; most {@code new}s make others. */

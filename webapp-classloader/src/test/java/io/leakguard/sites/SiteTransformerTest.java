@@ -115,6 +115,14 @@ class SiteTransformerTest {
         void start();
     }
 
+    /** Its constructor branches, so recording after its super(...) call cannot simply be inserted. */
+    public static final class ChoosyTimer extends Timer {
+
+        public ChoosyTimer(boolean quiet) {
+            super(quiet ? "choosy-quiet" : "choosy-loud", true);
+        }
+    }
+
     /** Serializable without a serialVersionUID: the JVM computes it from the class's members. */
     public static final class Job implements Runnable, Serializable {
 
@@ -204,6 +212,13 @@ class SiteTransformerTest {
     @Test
     void callsArePatchedInPlaceThroughStubsOfTheClass() throws Exception {
         assertTrue(stubs(instrumented(Starter.class)) > 0);
+    }
+
+    @Test
+    void aSubclassWhoseConstructorBranchesIsRewrittenWithAsmAndRecordsItself() throws Exception {
+        Timer timer = (Timer) instrumented(ChoosyTimer.class).getConstructor(boolean.class).newInstance(true);
+        assertEquals(ChoosyTimer.class.getName() + ".<init>(SiteTransformerTest.java:"
+                + (lineOf("super(quiet ? \"choosy-quiet\"") + 1) + ")", siteOfThread(timer, "choosy-quiet"));
     }
 
     @Test
