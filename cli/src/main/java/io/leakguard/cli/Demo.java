@@ -1,6 +1,7 @@
 package io.leakguard.cli;
 
 import io.leakguard.cleanup.CleanupEngine;
+import io.leakguard.cleanup.Policy;
 import io.leakguard.cleanup.Finding;
 import io.leakguard.cleanup.Outcome;
 import java.io.IOException;
@@ -126,7 +127,7 @@ final class Demo {
         out.println();
         out.println(FIXTURES.size() + " web applications: " + leakedWithout + " leaked on stock Tomcat, "
                 + leakedWith + " with leakguard. Check your own: leakguard check app.war --request /path");
-        String checksOff = CleanupEngine.standard().unavailableMessage();
+        String checksOff = CleanupEngine.standard().unavailableMessage(Policy.defaults());
         if (checksOff != null) {
             // Run from a class path rather than with java -jar, the manifest's Add-Opens does not apply: most checks
             // are off and the table says little about leakguard.

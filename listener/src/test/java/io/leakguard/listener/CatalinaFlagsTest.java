@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cleanup.CleanupEngine;
+import io.leakguard.cleanup.Policy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class CatalinaFlagsTest {
     void theRequiredFlagIsStillTheOnlyWarning() {
         assertEquals("leakguard: some checks cannot run on this JVM and are off:"
                 + " --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED (needed by staticFields). Add the flags to"
-                + " CATALINA_OPTS or JAVA_OPTS to switch them on.", engine.unavailableMessage());
+                + " CATALINA_OPTS or JAVA_OPTS to switch them on.", engine.unavailableMessage(Policy.defaults()));
     }
 
     @Test
@@ -38,8 +39,8 @@ class CatalinaFlagsTest {
         flags.add("--add-opens=java.rmi/sun.rmi.server=ALL-UNNAMED");
         flags.add("--add-opens=java.sql/java.sql=ALL-UNNAMED");
 
-        assertEquals(flags, List.copyOf(engine.improvable().keySet()));
-        List<String> lines = engine.improvableMessages();
+        assertEquals(flags, List.copyOf(engine.improvable(Policy.defaults()).keySet()));
+        List<String> lines = engine.improvableMessages(Policy.defaults());
         assertEquals(flags.size(), lines.size(), String.join("\n", lines));
         assertTrue(lines.contains(JDBC_LINE), String.join("\n", lines));
     }

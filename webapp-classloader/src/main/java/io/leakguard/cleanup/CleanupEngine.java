@@ -66,12 +66,12 @@ public final class CleanupEngine {
     }
 
     /**
-     * The checks this JVM cannot run, grouped by what is missing (an {@code --add-opens} flag, usually), or an empty
-     * map when all can run. Meant to be logged once at start-up, not at every stop.
+     * The checks {@code policy} leaves on that this JVM cannot run, grouped by what is missing (an {@code --add-opens}
+     * flag, usually), or an empty map when all can run. Meant to be logged once at start-up, not at every stop.
      */
-    public Map<String, List<String>> unavailable() {
+    public Map<String, List<String>> unavailable(Policy policy) {
         Map<String, Set<String>> byFlag = new TreeMap<>();
-        for (LeakCheck check : checks) {
+        for (LeakCheck check : on(policy)) {
             for (Internal need : check.needs()) {
                 if (!need.available()) {
                     byFlag.computeIfAbsent(need.missing(), k -> new TreeSet<>()).add(check.id());
@@ -83,13 +83,13 @@ public final class CleanupEngine {
 
     /**
      * The optional {@code --add-opens} flags this JVM lacks, each with what it would add to the checks that run, or an
-     * empty map. A check that is off gains nothing from its optional flags alone, and a flag {@link #unavailable()}
+     * empty map. A check that is off gains nothing from its optional flags alone, and a flag {@link #unavailable}
      * already asks for is not asked for twice. Meant to be logged once at start-up, at info.
      */
-    public Map<String, List<String>> improvable() {
-        Map<String, List<String>> required = unavailable();
+    public Map<String, List<String>> improvable(Policy policy) {
+        Map<String, List<String>> required = unavailable(policy);
         Map<String, Set<String>> byFlag = new TreeMap<>();
-        for (LeakCheck check : checks) {
+        for (LeakCheck check : on(policy)) {
             if (!canRun(check)) {
                 continue;
             }
@@ -104,15 +104,20 @@ public final class CleanupEngine {
         return listed(byFlag);
     }
 
+    /** A check switched off gains nothing from a flag, so the administrator is not asked for one. */
+    private List<LeakCheck> on(Policy policy) {
+        return checks.stream().filter(check -> policy.mode(check) != Mode.OFF).toList();
+    }
+
     private static Map<String, List<String>> listed(Map<String, Set<String>> byFlag) {
         Map<String, List<String>> result = new TreeMap<>();
         byFlag.forEach((flag, entries) -> result.put(flag, List.copyOf(entries)));
         return result;
     }
 
-    /** The one start-up line about {@link #unavailable()}, or null when every check can run. */
-    public String unavailableMessage() {
-        Map<String, List<String>> missing = unavailable();
+    /** The one start-up line about {@link #unavailable}, or null when every check can run. */
+    public String unavailableMessage(Policy policy) {
+        Map<String, List<String>> missing = unavailable(policy);
         if (missing.isEmpty()) {
             return null;
         }
@@ -123,10 +128,10 @@ public final class CleanupEngine {
         return line.append(". Add the flags to CATALINA_OPTS or JAVA_OPTS to switch them on.").toString();
     }
 
-    /** One start-up line per flag of {@link #improvable()}; empty when no optional flag is missing. */
-    public List<String> improvableMessages() {
+    /** One start-up line per flag of {@link #improvable}; empty when no optional flag is missing. */
+    public List<String> improvableMessages(Policy policy) {
         List<String> lines = new ArrayList<>();
-        improvable().forEach((flag, adds) -> lines.add("leakguard: the optional flag " + flag + " is not set; with it, "
+        improvable(policy).forEach((flag, adds) -> lines.add("leakguard: the optional flag " + flag + " is not set; with it, "
                 + String.join("; ", adds) + ". Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."));
         return lines;
     }

@@ -111,12 +111,12 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
     /** The missing flags, once per JVM: a warning for the checks that are off, info for what optional flags add. */
     private static void reportMissingFlagsOnce() {
         if (REPORTED_FLAGS.compareAndSet(false, true)) {
-            String message = ENGINE.unavailableMessage();
+            String message = ENGINE.unavailableMessage(policy);
             if (message != null) {
                 ReportLog.logger().warn(message);
             }
             // A loop, not forEach: the log names the calling method on each line, and it should be this one.
-            for (String line : ENGINE.improvableMessages()) {
+            for (String line : ENGINE.improvableMessages(policy)) {
                 ReportLog.logger().info(line);
             }
         }

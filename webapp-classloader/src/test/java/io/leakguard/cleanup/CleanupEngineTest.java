@@ -54,7 +54,7 @@ class CleanupEngineTest {
         assertEquals(List.of(), ran);
         assertEquals("leakguard: some checks cannot run on this JVM and are off: not present on Java "
                 + Runtime.version().feature() + " (needed by needy). Add the flags to CATALINA_OPTS or JAVA_OPTS"
-                + " to switch them on.", engine.unavailableMessage());
+                + " to switch them on.", engine.unavailableMessage(Policy.defaults()));
     }
 
     @Test
@@ -68,8 +68,9 @@ class CleanupEngineTest {
 
         assertEquals(List.of("leakguard: the optional flag --add-opens=java.base/java.lang.ref=ALL-UNNAMED is not set;"
                 + " with it, referents are read (first); referents are read (second); referents are cleared (second)."
-                + " Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."), engine.improvableMessages());
-        assertNull(engine.unavailableMessage());
+                + " Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."),
+                engine.improvableMessages(Policy.defaults()));
+        assertNull(engine.unavailableMessage(Policy.defaults()));
     }
 
     @Test
@@ -80,7 +81,7 @@ class CleanupEngineTest {
                 new Improvement(JdkInternals.field("java.lang.Thread", "noSuchFieldAnywhere"), "nothing"),
                 new Improvement(JdkInternals.field("java.lang.Thread", "name"), "names are read"))));
 
-        assertEquals(List.of(), engine.improvableMessages());
+        assertEquals(List.of(), engine.improvableMessages(Policy.defaults()));
     }
 
     @Test
@@ -107,9 +108,28 @@ class CleanupEngineTest {
         CleanupEngine engine = new CleanupEngine(List.of(off, needy,
                 improvable("running", new Improvement(referent, "referents are cleared"))));
 
-        assertEquals(List.of(), engine.improvableMessages());
+        assertEquals(List.of(), engine.improvableMessages(Policy.defaults()));
         assertEquals(List.of("--add-opens=java.base/java.lang.ref=ALL-UNNAMED", "not present on Java "
-                + Runtime.version().feature()), List.copyOf(engine.unavailable().keySet()));
+                + Runtime.version().feature()), List.copyOf(engine.unavailable(Policy.defaults()).keySet()));
+    }
+
+    @Test
+    void aCheckTheSettingsSwitchOffIsAskedForNoFlag() {
+        Internal closed = JdkInternals.optionalField("java.lang.ref.Reference", "referent").orElseThrow();
+        LeakCheck needy = new TestCheck("timers", scan -> { }) {
+            @Override
+            public List<Internal> needs() {
+                return List.of(closed);
+            }
+        };
+        CleanupEngine engine = new CleanupEngine(List.of(needy,
+                improvable("threads", new Improvement(closed, "referents are read"))));
+        Policy off = Policy.defaults().with("timers", Mode.OFF).with("threads", Mode.OFF);
+
+        assertNull(engine.unavailableMessage(off));
+        assertEquals(List.of(), engine.improvableMessages(off));
+        assertEquals(List.of("--add-opens=java.base/java.lang.ref=ALL-UNNAMED"),
+                List.copyOf(engine.unavailable(Policy.defaults()).keySet()));
     }
 
     @Test
@@ -129,12 +149,12 @@ class CleanupEngineTest {
 
     @Test
     void theRealCatalogueHasNothingClosedWithCatalinaFlags() {
-        assertNull(CleanupEngine.standard().unavailableMessage());
+        assertNull(CleanupEngine.standard().unavailableMessage(Policy.defaults()));
     }
 
     @Test
     void theRealCatalogueAsksForNoOptionalFlagWithEveryFlagTheReadmeLists() {
-        assertEquals(List.of(), CleanupEngine.standard().improvableMessages());
+        assertEquals(List.of(), CleanupEngine.standard().improvableMessages(Policy.defaults()));
     }
 
     private static LeakCheck check(String id, Body body) {
