@@ -13,8 +13,8 @@ import org.objectweb.asm.Opcodes;
  */
 final class ClassBytes {
 
-    static final int UTF8 = 1;
-    static final int CLASS = 7;
+    private static final int UTF8 = 1;
+    private static final int CLASS = 7;
     static final int METHOD_REF = 10;
     static final int INTERFACE_METHOD_REF = 11;
     private static final int LONG = 5;
@@ -88,7 +88,10 @@ final class ClassBytes {
         return code[entries[index]];
     }
 
-    /** The constant a Class, String or NameAndType-like entry names first, from its entry. */
+    /**
+     * The index of the constant that the constant at {@code index} refers to as its {@code operand}th: a Class its
+     * name, a member reference its class then its name-and-type, a name-and-type its name then its descriptor.
+     */
     int reference(int index, int operand) {
         return u2(entries[index] + 1 + 2 * operand);
     }
