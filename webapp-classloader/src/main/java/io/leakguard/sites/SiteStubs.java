@@ -52,8 +52,6 @@ final class SiteStubs {
     private static final int INVOKESPECIAL = 0xB7;
     private static final int INVOKESTATIC = 0xB8;
     private static final int INVOKEINTERFACE = 0xB9;
-    private static final int ITEM_OBJECT = 7;
-    private static final int ITEM_UNINITIALIZED = 8;
     private static final byte[] CODE = ClassBytes.ascii("Code");
     private static final List<byte[]> CONSTRUCTED = SiteCall.CONSTRUCTED.stream().map(ClassBytes::ascii).toList();
     private static final byte[] LINE_NUMBERS = ClassBytes.ascii("LineNumberTable");
@@ -348,7 +346,7 @@ final class SiteStubs {
         if (!constructions.isEmpty()) {
             // Before version 50 a class has no frames, and nothing would tell a construction whose code branches.
             inPlace &= bytes.u2(6) >= FIRST_WITH_FRAMES
-                    && (frames < 0 || !framesHoldUninitialized(frames, constructions));
+                    && (frames < 0 || !StackMapFrames.holdUninitialized(bytes, frames, constructions));
         }
     }
 
@@ -399,57 +397,6 @@ final class SiteStubs {
             }
         }
         return line;
-    }
-
-    /** True when a frame names the object of one of {@code constructions} (by offset) while it is uninitialised. */
-    private boolean framesHoldUninitialized(int at, BitSet constructions) {
-        int frames = bytes.u2(at);
-        at += 2;
-        for (int i = 0; i < frames; i++) {
-            int type = bytes.u1(at++);
-            if (type < 64) {
-                continue;
-            }
-            if (type < 128) {
-                at = verificationType(at, constructions);
-            } else if (type == 247) {
-                at = verificationType(at + 2, constructions);
-            } else if (type >= 248 && type <= 251) {
-                at += 2;
-            } else if (type >= 252 && type <= 254) {
-                at += 2;
-                for (int local = 0; local < type - 251; local++) {
-                    at = verificationType(at, constructions);
-                }
-            } else if (type == 255) {
-                at += 2;
-                for (int list = 0; list < 2; list++) {
-                    int count = bytes.u2(at);
-                    at += 2;
-                    for (int item = 0; item < count; item++) {
-                        at = verificationType(at, constructions);
-                    }
-                }
-            } else {
-                return true;
-            }
-            if (at < 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Where the next verification type starts, or -1 when this one is an uninitialised recorded construction. */
-    private int verificationType(int at, BitSet constructions) {
-        if (at < 0) {
-            return at;
-        }
-        int tag = bytes.u1(at);
-        if (tag == ITEM_UNINITIALIZED && constructions.get(bytes.u2(at + 1))) {
-            return -1;
-        }
-        return tag == ITEM_OBJECT || tag == ITEM_UNINITIALIZED ? at + 3 : at + 1;
     }
 
     private String stubDescriptor(Site site) {
