@@ -88,7 +88,7 @@ final class SiteStubs {
      * A {@code super(...)} call of a subclass of a recorded type, in a constructor without branches: the recording of
      * {@code this} is inserted right after it, at {@code at}, in the Code attribute starting at {@code code}.
      */
-    private record SuperCall(SiteCall call, int code, int at, String method, int line) {
+    private record SuperCall(SiteCall call, int code, int at, int line) {
     }
 
     private final ClassBytes bytes;
@@ -220,8 +220,7 @@ final class SiteStubs {
 
     /** {@code aload_0; ldc_w site; invokestatic recorder}: this, recorded where super(...) made it. */
     private byte[] recordThis(AddedConstants pool, SuperCall call) {
-        int site = pool.string(CreationSites.site(className.replace('/', '.'), call.method(), sourceFile,
-                call.line()));
+        int site = pool.string(site("<init>", call.line()));
         int recorder = pool.methodRef(RECORDER, call.call().record() == SiteCall.Record.TIMER ? "recordTimer"
                 : "record", ONE);
         return new byte[] {(byte) ALOAD_0, (byte) LDC_W, (byte) (site >> 8), (byte) site, (byte) INVOKESTATIC,
@@ -332,7 +331,7 @@ final class SiteStubs {
                     }
                 } else if (method.equals("<init>") && owner.equals(superclass)) {
                     inPlace &= superCall == null;
-                    superCall = new SuperCall(call, attributeAt, pc + 3, method, line);
+                    superCall = new SuperCall(call, attributeAt, pc + 3, line);
                 }
             }
         }
@@ -409,6 +408,11 @@ final class SiteStubs {
         return site.opcode() == INVOKESTATIC ? descriptor : "(L" + owner + ";" + descriptor.substring(1);
     }
 
+    /** A call's place in this class, as {@link CreationSites} records it. */
+    private String site(String method, int line) {
+        return CreationSites.site(className.replace('/', '.'), method, sourceFile, line);
+    }
+
     /** Overwrites the call, and for a construction its {@code new} and {@code dup}, with the call of the stub. */
     private static void redirect(byte[] code, Site site, int stub) {
         if (site.newAt() >= 0) {
@@ -428,7 +432,7 @@ final class SiteStubs {
     private void writeStub(DataOutputStream out, AddedConstants pool, Site site, String name, String descriptor)
             throws IOException {
         StubCode stub = new StubCode(descriptor);
-        String where = CreationSites.site(className.replace('/', '.'), site.method(), sourceFile, site.line());
+        String where = site(site.method(), site.line());
         int text = pool.string(where);
         int original = site.reference();
         SiteCall call = site.call();
