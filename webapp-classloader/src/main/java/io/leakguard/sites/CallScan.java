@@ -32,8 +32,11 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     private final ClassBytes bytes;
     /** The Utf8 constants that spell a name of the table, by index; null while there is none, as in most classes. */
     private BitSet named;
-    /** The method references, by index, that a call of the table can be made through. */
-    private boolean[] siteCalls;
+    /**
+     * The call of the table made through each method reference by each invoke instruction: at four times the
+     * reference's index plus the instruction's distance from invokevirtual. Null while there is none.
+     */
+    private SiteCall[] siteCalls;
 
     private CallScan(byte[] classfile) {
         bytes = new ClassBytes(classfile, this);
@@ -47,9 +50,10 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         return bytes;
     }
 
-    /** True for a method reference, by constant pool index, through which a call of {@link SiteCall#ALL} is made. */
-    boolean isSiteCall(int reference) {
-        return siteCalls != null && reference < siteCalls.length && siteCalls[reference];
+    /** The call of {@link SiteCall#ALL} that an invoke instruction makes through a method reference, or null. */
+    SiteCall siteCall(int opcode, int reference) {
+        int at = 4 * reference + opcode - INVOKEVIRTUAL;
+        return siteCalls != null && at < siteCalls.length ? siteCalls[at] : null;
     }
 
     @Override
@@ -75,31 +79,29 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         if (named == null) {
             return new BitSet();
         }
-        boolean any = false;
         for (int i = 1; i < bytes.poolCount(); i++) {
             int tag = bytes.tag(i);
             if ((tag == ClassBytes.METHOD_REF || tag == ClassBytes.INTERFACE_METHOD_REF)
-                    && (named.get(bytes.ownerName(i)) || named.get(bytes.memberName(i))) && matches(i, tag)) {
-                if (siteCalls == null) {
-                    siteCalls = new boolean[bytes.poolCount()];
-                }
-                siteCalls[i] = true;
-                any = true;
+                    && (named.get(bytes.ownerName(i)) || named.get(bytes.memberName(i)))) {
+                match(i, tag);
             }
         }
-        return any ? methodsInvoking() : new BitSet();
+        return siteCalls == null ? new BitSet() : methodsInvoking();
     }
 
-    private boolean matches(int reference, int tag) {
+    private void match(int reference, int tag) {
         String owner = bytes.text(bytes.ownerName(reference));
         String name = bytes.text(bytes.memberName(reference));
         String descriptor = bytes.text(bytes.memberDescriptor(reference));
         for (int opcode : tag == ClassBytes.METHOD_REF ? CLASS_INVOKES : INTERFACE_INVOKES) {
-            if (SiteCall.find(opcode, owner, name, descriptor) != null) {
-                return true;
+            SiteCall call = SiteCall.find(opcode, owner, name, descriptor);
+            if (call != null) {
+                if (siteCalls == null) {
+                    siteCalls = new SiteCall[4 * bytes.poolCount()];
+                }
+                siteCalls[4 * reference + opcode - INVOKEVIRTUAL] = call;
             }
         }
-        return false;
     }
 
     /** Walks fields and methods after the constant pool, searching each method's code. */
@@ -114,15 +116,20 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         BitSet calling = new BitSet();
         int methods = bytes.u2(at);
         at += 2;
+        int code = 0;
         for (int method = 0; method < methods; method++) {
             int attributes = bytes.u2(at + 6);
             at += 8;
             for (int i = 0; i < attributes; i++) {
-                int length = bytes.u4(at + 2);
-                if (bytes.textEquals(bytes.u2(at), CODE) && invokes(at + 14, at + 14 + bytes.u4(at + 10))) {
+                int name = bytes.u2(at);
+                // Nearly every attribute of a method is its Code, all naming one constant: compared by index once known.
+                if (name != code && bytes.textEquals(name, CODE)) {
+                    code = name;
+                }
+                if (name == code && invokes(at + 14, at + 14 + bytes.u4(at + 10))) {
                     calling.set(method);
                 }
-                at += 6 + length;
+                at += 6 + bytes.u4(at + 2);
             }
         }
         return calling;
@@ -131,7 +138,7 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     private boolean invokes(int from, int to) {
         for (int at = from; at + 2 < to; at++) {
             int opcode = bytes.u1(at);
-            if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && isSiteCall(bytes.u2(at + 1))) {
+            if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && siteCall(opcode, bytes.u2(at + 1)) != null) {
                 return true;
             }
         }

@@ -20,6 +20,8 @@ final class ClassBytes {
     private static final int LONG = 5;
     private static final int DOUBLE = 6;
     private static final int FIRST_CONSTANT = 10;
+    /** What the JDK's UTF-8 decoder reads a malformed sequence as. */
+    private static final char MALFORMED = '\uFFFD';
     /**
      * The newest class file format read and patched: the newest the ASM leakguard is built with reads, so that both
      * ways of instrumenting take the same classes. A newer format may mean what this reader does not know.
@@ -115,9 +117,17 @@ final class ClassBytes {
         return new String(code, at + 3, u2(at + 1), StandardCharsets.ISO_8859_1);
     }
 
-    /** A Utf8 constant decoded as the JVM reads it (modified UTF-8), for names that end up in a message. */
+    /**
+     * A Utf8 constant decoded as the JVM reads it (modified UTF-8), for names that end up in a message. It differs from
+     * UTF-8 only in what UTF-8 calls malformed, a NUL or a character outside the basic plane, so the JDK's decoder,
+     * compiled long before the patcher is, reads nearly every name.
+     */
     String name(int utf8) {
         int at = entries[utf8];
+        String utf = new String(code, at + 3, u2(at + 1), StandardCharsets.UTF_8);
+        if (utf.indexOf(MALFORMED) < 0) {
+            return utf;
+        }
         try {
             return new DataInputStream(new ByteArrayInputStream(code, at + 1, u2(at + 1) + 2)).readUTF();
         } catch (IOException e) {

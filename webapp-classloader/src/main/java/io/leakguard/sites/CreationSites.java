@@ -115,9 +115,21 @@ public final class CreationSites {
 
     /** A call's place in the form of a stack trace element: {@code com.acme.Jobs.init(Jobs.java:42)}. */
     static String site(String className, String method, String file, int line) {
-        String place = line == NATIVE ? "Native Method" : file == null ? "Unknown Source"
-                : line > 0 ? file + ":" + line : file;
-        return className + "." + method + "(" + place + ")";
+        // Built by hand: the patcher makes one per call site while the JIT has not compiled it yet, and a string
+        // concatenation then runs its method handles interpreted too, at many times the cost.
+        StringBuilder site = new StringBuilder(className.length() + method.length() + 40).append(className)
+                .append('.').append(method).append('(');
+        if (line == NATIVE) {
+            site.append("Native Method");
+        } else if (file == null) {
+            site.append("Unknown Source");
+        } else {
+            site.append(file);
+            if (line > 0) {
+                site.append(':').append(line);
+            }
+        }
+        return site.append(')').toString();
     }
 
     /** The class a site is in: {@code com.acme.Jobs} for {@code com.acme.Jobs.init(Jobs.java:42) <- ...}. */

@@ -1,6 +1,7 @@
 package io.leakguard.sites;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.objectweb.asm.Opcodes;
@@ -117,10 +118,32 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
         return record == Record.CONSTRUCTED || record == Record.TIMER;
     }
 
+    /**
+     * The calls by name, a prefix with its {@code *}. Looking a call up runs while the JIT has not compiled it yet, once
+     * per reference a class makes to a method of the table's names, and a map lookup is already compiled code.
+     */
+    private static final Map<String, List<SiteCall>> BY_NAME = ALL.stream()
+            .collect(Collectors.groupingBy(SiteCall::name));
+    private static final List<String> PREFIXES = BY_NAME.keySet().stream().filter(name -> name.endsWith("*"))
+            .toList();
+
     static SiteCall find(int opcode, String owner, String name, String descriptor) {
-        for (SiteCall call : ALL) {
-            if (call.matches(opcode, owner, name, descriptor)) {
-                return call;
+        SiteCall call = find(BY_NAME.get(name), opcode, owner, name, descriptor);
+        for (int i = 0; call == null && i < PREFIXES.size(); i++) {
+            String prefix = PREFIXES.get(i);
+            if (name.regionMatches(0, prefix, 0, prefix.length() - 1)) {
+                call = find(BY_NAME.get(prefix), opcode, owner, name, descriptor);
+            }
+        }
+        return call;
+    }
+
+    private static SiteCall find(List<SiteCall> named, int opcode, String owner, String name, String descriptor) {
+        if (named != null) {
+            for (SiteCall call : named) {
+                if (call.matches(opcode, owner, name, descriptor)) {
+                    return call;
+                }
             }
         }
         return null;
@@ -137,7 +160,12 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     /** The stand-in's descriptor: the receiver, if any, then the original arguments, then the site. */
     String standInDescriptor() {
         int close = descriptor.indexOf(')');
-        String receiver = opcode == Opcodes.INVOKESTATIC ? "" : "L" + owner + ";";
-        return "(" + receiver + descriptor.substring(1, close) + "Ljava/lang/String;" + descriptor.substring(close);
+        // Built by hand, as CreationSites.site says why.
+        StringBuilder standIn = new StringBuilder(descriptor.length() + owner.length() + 20).append('(');
+        if (opcode != Opcodes.INVOKESTATIC) {
+            standIn.append('L').append(owner).append(';');
+        }
+        return standIn.append(descriptor, 1, close).append("Ljava/lang/String;").append(descriptor, close,
+                descriptor.length()).toString();
     }
 }

@@ -1,9 +1,5 @@
 package io.leakguard.sites;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -95,13 +91,19 @@ final class SiteStubs {
     private final CallScan scan;
     private final List<Site> sites = new ArrayList<>();
     private final List<SuperCall> superCalls = new ArrayList<>();
+    /** The index of the class's own Class constant, which its stubs' references name. */
+    private int thisClass;
     private String className;
+    /** The class's name as a stack trace spells it. */
+    private String javaName;
     private String superclass;
     private String sourceFile;
     private int methodsCountAt;
     private int methodsEnd;
     /** The index of the Utf8 constant "Code", which every class with a method body has. */
     private int codeName;
+    /** The recorders' method references, by the kind of record they make, once made; 0 before. */
+    private final int[] recorders = new int[SiteCall.Record.values().length];
     private boolean inPlace = true;
     private boolean foreignStart;
 
@@ -114,7 +116,9 @@ final class SiteStubs {
             inPlace = false;
             return;
         }
-        className = bytes.name(bytes.reference(bytes.u2(at + 2), 0));
+        thisClass = bytes.u2(at + 2);
+        className = bytes.name(bytes.reference(thisClass, 0));
+        javaName = className.replace('/', '.');
         int superIndex = bytes.u2(at + 4);
         superclass = superIndex == 0 ? null : bytes.name(bytes.reference(superIndex, 0));
         at += 6;
@@ -176,36 +180,31 @@ final class SiteStubs {
         byte[] original = bytes.code();
         byte[] code = original.clone();
         AddedConstants pool = new AddedConstants(bytes.poolCount(), codeName);
-        ByteArrayOutputStream stubs = new ByteArrayOutputStream();
+        ClassOutput stubs = new ClassOutput(64 * sites.size());
         List<byte[]> recordings = new ArrayList<>();
-        try (DataOutputStream out = new DataOutputStream(stubs)) {
-            for (int i = 0; i < sites.size(); i++) {
-                Site site = sites.get(i);
-                String name = PREFIX + i;
-                String descriptor = stubDescriptor(site);
-                redirect(code, site, pool.methodRef(className, name, descriptor));
-                writeStub(out, pool, site, name, descriptor);
-            }
-            for (SuperCall call : superCalls) {
-                recordings.add(recordThis(pool, call));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < sites.size(); i++) {
+            Site site = sites.get(i);
+            String descriptor = stubDescriptor(site);
+            int name = pool.newUtf8(PREFIX.concat(Integer.toString(i)));
+            int type = pool.utf8(descriptor);
+            redirect(code, site, pool.newMethodRef(thisClass, name, type));
+            writeStub(stubs, pool, site, name, type, descriptor);
+        }
+        for (SuperCall call : superCalls) {
+            recordings.add(recordThis(pool, call));
         }
         int methods = bytes.u2(methodsCountAt) + sites.size();
         if (pool.count() > MAX_COUNT || methods > MAX_COUNT) {
             return null;
         }
-        ByteArrayOutputStream patched = new ByteArrayOutputStream(original.length + pool.size() + stubs.size()
+        ClassOutput patched = new ClassOutput(original.length + pool.size() + stubs.size()
                 + RECORD_THIS_LENGTH * superCalls.size());
         patched.write(code, 0, 8);
-        patched.write(pool.count() >> 8);
-        patched.write(pool.count());
+        patched.u2(pool.count());
         patched.write(code, 10, bytes.poolEnd() - 10);
         pool.writeTo(patched);
         patched.write(code, bytes.poolEnd(), methodsCountAt - bytes.poolEnd());
-        patched.write(methods >> 8);
-        patched.write(methods);
+        patched.u2(methods);
         int copied = methodsCountAt + 2;
         for (int i = 0; i < superCalls.size(); i++) {
             SuperCall call = superCalls.get(i);
@@ -213,16 +212,15 @@ final class SiteStubs {
             copied = writeGrownCode(patched, code, call, recordings.get(i));
         }
         patched.write(code, copied, methodsEnd - copied);
-        patched.writeBytes(stubs.toByteArray());
+        patched.write(stubs);
         patched.write(code, methodsEnd, code.length - methodsEnd);
         return patched.toByteArray();
     }
 
     /** {@code aload_0; ldc_w site; invokestatic recorder}: this, recorded where super(...) made it. */
     private byte[] recordThis(AddedConstants pool, SuperCall call) {
-        int site = pool.string(site("<init>", call.line()));
-        int recorder = pool.methodRef(RECORDER, call.call().record() == SiteCall.Record.TIMER ? "recordTimer"
-                : "record", ONE);
+        int site = pool.newString(site("<init>", call.line()));
+        int recorder = recorder(pool, call.call());
         return new byte[] {(byte) ALOAD_0, (byte) LDC_W, (byte) (site >> 8), (byte) site, (byte) INVOKESTATIC,
                 (byte) (recorder >> 8), (byte) recorder};
     }
@@ -231,53 +229,48 @@ final class SiteStubs {
      * Writes the Code attribute of {@code call}'s constructor with {@code inserted} after the super(...) call, every
      * line number and local variable range after it moved on, and returns where the original attribute ends.
      */
-    private int writeGrownCode(ByteArrayOutputStream patched, byte[] code, SuperCall call, byte[] inserted) {
+    private int writeGrownCode(ClassOutput out, byte[] code, SuperCall call, byte[] inserted) {
         int grown = inserted.length;
         int at = call.code();
         int codeStart = at + 14;
         int codeLength = bytes.u4(at + 10);
         int insertAt = call.at() - codeStart;
-        try {
-            DataOutputStream out = new DataOutputStream(patched);
-            out.writeShort(bytes.u2(at));
-            out.writeInt(bytes.u4(at + 2) + grown);
-            out.writeShort(bytes.u2(at + 6) + RECORD_THIS_STACK);
-            out.writeShort(bytes.u2(at + 8));
-            out.writeInt(codeLength + grown);
-            out.write(code, codeStart, insertAt);
-            out.write(inserted);
-            out.write(code, call.at(), codeLength - insertAt);
-            int attribute = codeStart + codeLength + 2;
-            out.writeShort(0);
-            int attributes = bytes.u2(attribute);
-            out.writeShort(attributes);
-            attribute += 2;
-            for (int i = 0; i < attributes; i++) {
-                boolean lines = bytes.textEquals(bytes.u2(attribute), LINE_NUMBERS);
-                out.writeShort(bytes.u2(attribute));
-                out.writeInt(bytes.u4(attribute + 2));
-                int entries = bytes.u2(attribute + 6);
-                out.writeShort(entries);
-                int entry = attribute + 8;
-                for (int e = 0; e < entries; e++) {
-                    int start = bytes.u2(entry);
-                    out.writeShort(start >= insertAt ? start + grown : start);
-                    if (lines) {
-                        out.writeShort(bytes.u2(entry + 2));
-                        entry += 4;
-                    } else {
-                        int length = bytes.u2(entry + 2);
-                        out.writeShort(start < insertAt && start + length > insertAt ? length + grown : length);
-                        out.write(code, entry + 4, 6);
-                        entry += 10;
-                    }
+        out.u2(bytes.u2(at));
+        out.u4(bytes.u4(at + 2) + grown);
+        out.u2(bytes.u2(at + 6) + RECORD_THIS_STACK);
+        out.u2(bytes.u2(at + 8));
+        out.u4(codeLength + grown);
+        out.write(code, codeStart, insertAt);
+        out.write(inserted, 0, inserted.length);
+        out.write(code, call.at(), codeLength - insertAt);
+        int attribute = codeStart + codeLength + 2;
+        out.u2(0);
+        int attributes = bytes.u2(attribute);
+        out.u2(attributes);
+        attribute += 2;
+        for (int i = 0; i < attributes; i++) {
+            boolean lines = bytes.textEquals(bytes.u2(attribute), LINE_NUMBERS);
+            out.u2(bytes.u2(attribute));
+            out.u4(bytes.u4(attribute + 2));
+            int entries = bytes.u2(attribute + 6);
+            out.u2(entries);
+            int entry = attribute + 8;
+            for (int e = 0; e < entries; e++) {
+                int start = bytes.u2(entry);
+                out.u2(start >= insertAt ? start + grown : start);
+                if (lines) {
+                    out.u2(bytes.u2(entry + 2));
+                    entry += 4;
+                } else {
+                    int length = bytes.u2(entry + 2);
+                    out.u2(start < insertAt && start + length > insertAt ? length + grown : length);
+                    out.write(code, entry + 4, 6);
+                    entry += 10;
                 }
-                attribute += 6 + bytes.u4(attribute + 2);
             }
-            return attribute;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            attribute += 6 + bytes.u4(attribute + 2);
         }
+        return attribute;
     }
 
     /** Reads one method's code from its Code attribute, which starts at {@code attributeAt}. */
@@ -286,7 +279,7 @@ final class SiteStubs {
         int codeStart = at + 8;
         int codeEnd = codeStart + bytes.u4(at + 4);
         int frames = -1;
-        boolean straight = bytes.u2(codeEnd) == 0;
+        boolean shiftable = bytes.u2(codeEnd) == 0;
         int attributesAt = codeEnd + 2 + 8 * bytes.u2(codeEnd);
         int attributes = bytes.u2(attributesAt);
         int attribute = attributesAt + 2;
@@ -298,47 +291,47 @@ final class SiteStubs {
             } else if (bytes.textEquals(name, STACK_MAP)) {
                 frames = attribute + 6;
             }
-            straight &= isShiftable(name);
+            shiftable &= isShiftable(name);
             attribute += 6 + bytes.u4(attribute + 2);
         }
         BitSet constructions = new BitSet();
         Deque<Construction> pending = new ArrayDeque<>();
         SuperCall superCall = null;
+        byte[] code = bytes.code();
         for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(bytes, pc, codeStart)) {
-            int opcode = bytes.u1(pc);
-            straight &= !Instructions.branches(bytes, pc);
+            int opcode = code[pc] & 0xFF;
             if (opcode == NEW && isConstructed(bytes.reference(bytes.u2(pc + 1), 0))) {
                 pending.push(new Construction(bytes.u2(pc + 1), pc, bytes.u1(pc + 3) == DUP));
-            } else if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && scan.isSiteCall(bytes.u2(pc + 1))) {
-                int reference = bytes.u2(pc + 1);
-                String owner = bytes.text(bytes.ownerName(reference));
-                SiteCall call = SiteCall.find(opcode, owner, bytes.text(bytes.memberName(reference)),
-                        bytes.text(bytes.memberDescriptor(reference)));
-                if (call == null) {
-                    continue;
+                continue;
+            }
+            SiteCall call = opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE
+                    ? scan.siteCall(opcode, bytes.u2(pc + 1)) : null;
+            if (call == null) {
+                continue;
+            }
+            int reference = bytes.u2(pc + 1);
+            String owner = bytes.text(bytes.ownerName(reference));
+            int line = lineAt(lineTables, pc - codeStart);
+            if (!call.constructor()) {
+                inPlace &= !owner.startsWith("[");
+                foreignStart |= call.record() == SiteCall.Record.THREAD_RECEIVER && !owner.equals(className)
+                        && !owner.equals("java/lang/Thread");
+                sites.add(new Site(call, opcode, pc, -1, reference, method, line));
+            } else if (isPending(pending, owner)) {
+                Construction construction = pending.pop();
+                if (construction.duplicated()) {
+                    constructions.set(construction.at() - codeStart);
+                    sites.add(new Site(call, opcode, pc, construction.at(), reference, method, line));
                 }
-                int line = lineAt(lineTables, pc - codeStart);
-                if (!call.constructor()) {
-                    inPlace &= !owner.startsWith("[");
-                    foreignStart |= call.record() == SiteCall.Record.THREAD_RECEIVER && !owner.equals(className)
-                            && !owner.equals("java/lang/Thread");
-                    sites.add(new Site(call, opcode, pc, -1, reference, method, line));
-                } else if (isPending(pending, owner)) {
-                    Construction construction = pending.pop();
-                    if (construction.duplicated()) {
-                        constructions.set(construction.at() - codeStart);
-                        sites.add(new Site(call, opcode, pc, construction.at(), reference, method, line));
-                    }
-                } else if (method.equals("<init>") && owner.equals(superclass)) {
-                    inPlace &= superCall == null;
-                    superCall = new SuperCall(call, attributeAt, pc + 3, line);
-                }
+            } else if (method.equals("<init>") && owner.equals(superclass)) {
+                inPlace &= superCall == null;
+                superCall = new SuperCall(call, attributeAt, pc + 3, line);
             }
         }
         if (superCall != null) {
             // Recording this after super(...) adds instructions, which moves every offset after them: done only where
             // no branch, exception range or frame has one, and where local 0 is sure to hold this (see CallSiteRewriter).
-            inPlace &= straight && !storesIntoThis(codeStart, codeEnd)
+            inPlace &= shiftable && keepsThis(codeStart, codeEnd)
                     && codeEnd - codeStart + RECORD_THIS_LENGTH <= MAX_CODE_LENGTH;
             superCalls.add(superCall);
         }
@@ -355,15 +348,16 @@ final class SiteStubs {
                 || bytes.textEquals(name, LOCAL_VARIABLE_TYPES);
     }
 
-    private boolean storesIntoThis(int codeStart, int codeEnd) {
+    /** True for code without a branch, in which local 0 keeps {@code this} throughout. */
+    private boolean keepsThis(int codeStart, int codeEnd) {
         for (int pc = codeStart; pc < codeEnd; pc += Instructions.length(bytes, pc, codeStart)) {
             int opcode = bytes.u1(pc);
-            if (opcode == ASTORE_0 || opcode == ASTORE && bytes.u1(pc + 1) == 0
+            if (Instructions.branches(bytes, pc) || opcode == ASTORE_0 || opcode == ASTORE && bytes.u1(pc + 1) == 0
                     || opcode == WIDE && bytes.u1(pc + 1) == ASTORE && bytes.u2(pc + 2) == 0) {
-                return true;
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /** True when the Utf8 constant names a type of {@link SiteCall#CONSTRUCTED}; most {@code new}s make others. */
@@ -398,19 +392,22 @@ final class SiteStubs {
         return line;
     }
 
+    /** Built by hand, as {@link CreationSites#site} says why. */
     private String stubDescriptor(Site site) {
         String descriptor = bytes.text(bytes.memberDescriptor(site.reference()));
         String owner = bytes.text(bytes.ownerName(site.reference()));
         int close = descriptor.indexOf(')');
         if (site.newAt() >= 0) {
-            return descriptor.substring(0, close + 1) + "L" + owner + ";";
+            return new StringBuilder(close + owner.length() + 3).append(descriptor, 0, close + 1).append('L')
+                    .append(owner).append(';').toString();
         }
-        return site.opcode() == INVOKESTATIC ? descriptor : "(L" + owner + ";" + descriptor.substring(1);
+        return site.opcode() == INVOKESTATIC ? descriptor : new StringBuilder(descriptor.length() + owner.length() + 2)
+                .append("(L").append(owner).append(';').append(descriptor, 1, descriptor.length()).toString();
     }
 
     /** A call's place in this class, as {@link CreationSites} records it. */
     private String site(String method, int line) {
-        return CreationSites.site(className.replace('/', '.'), method, sourceFile, line);
+        return CreationSites.site(javaName, method, sourceFile, line);
     }
 
     /** Overwrites the call, and for a construction its {@code new} and {@code dup}, with the call of the stub. */
@@ -429,32 +426,42 @@ final class SiteStubs {
         }
     }
 
-    private void writeStub(DataOutputStream out, AddedConstants pool, Site site, String name, String descriptor)
-            throws IOException {
+    /** The recorder a call's site calls; every site of one kind calls the same, so its reference is made once. */
+    private int recorder(AddedConstants pool, SiteCall call) {
+        int kind = call.record().ordinal();
+        if (recorders[kind] == 0) {
+            recorders[kind] = switch (call.record()) {
+                case THREAD_RECEIVER -> pool.methodRef(RECORDER, "recordThread", ONE);
+                case RECEIVER_AND_ARGUMENT -> pool.methodRef(RECORDER, "record", TWO);
+                case TIMER -> pool.methodRef(RECORDER, "recordTimer", ONE);
+                default -> pool.methodRef(RECORDER, "record", ONE);
+            };
+        }
+        return recorders[kind];
+    }
+
+    private void writeStub(ClassOutput out, AddedConstants pool, Site site, int name, int type, String descriptor) {
         StubCode stub = new StubCode(descriptor);
         String where = site(site.method(), site.line());
-        int text = pool.string(where);
+        int text = pool.newString(where);
         int original = site.reference();
         SiteCall call = site.call();
         switch (call.record()) {
-            case THREAD_RECEIVER -> stub.load(0).record(text, pool.methodRef(RECORDER, "recordThread", ONE))
-                    .loadAll().invoke(site.opcode(), original).returns();
-            case LAST_ARGUMENT -> stub.load(stub.parameters() - 1).record(text, pool.methodRef(RECORDER, "record", ONE))
-                    .loadAll().invoke(site.opcode(), original).returns();
-            case RECEIVER_AND_ARGUMENT -> stub.load(0).load(1).record(text, pool.methodRef(RECORDER, "record", TWO))
-                    .loadAll().invoke(site.opcode(), original).returns();
-            case RESULT -> stub.loadAll().invoke(site.opcode(), original).dup()
-                    .record(text, pool.methodRef(RECORDER, "record", ONE)).returns();
+            case THREAD_RECEIVER, LAST_ARGUMENT -> stub.load(call.record() == SiteCall.Record.THREAD_RECEIVER ? 0
+                    : stub.parameters() - 1).record(text, recorder(pool, call)).loadAll()
+                    .invoke(site.opcode(), original).returns();
+            case RECEIVER_AND_ARGUMENT -> stub.load(0).load(1).record(text, recorder(pool, call)).loadAll()
+                    .invoke(site.opcode(), original).returns();
+            case RESULT -> stub.loadAll().invoke(site.opcode(), original).dup().record(text, recorder(pool, call))
+                    .returns();
             case CONSTRUCTED, TIMER -> stub.make(bytes.u2(site.newAt() + 1)).loadAll()
-                    .invoke(INVOKESPECIAL, original).dup()
-                    .record(text, pool.methodRef(RECORDER, call.record() == SiteCall.Record.TIMER ? "recordTimer"
-                            : "record", ONE)).returns();
+                    .invoke(INVOKESPECIAL, original).dup().record(text, recorder(pool, call)).returns();
             case STAND_IN -> stub.loadAll().constant(text)
                     .invoke(INVOKESTATIC, pool.methodRef(CALLS, call.name(), call.standInDescriptor())).returns();
         }
-        out.writeShort(STUB_ACCESS);
-        out.writeShort(pool.utf8(name));
-        out.writeShort(pool.utf8(descriptor));
+        out.u2(STUB_ACCESS);
+        out.u2(name);
+        out.u2(type);
         stub.writeMethodBody(out, codeName, site.line() > 0 ? pool.utf8("LineNumberTable") : 0, site.line());
     }
 

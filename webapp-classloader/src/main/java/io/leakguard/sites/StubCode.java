@@ -1,8 +1,5 @@
 package io.leakguard.sites;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +21,7 @@ final class StubCode {
     private static final int INVOKESTATIC = 0xB8;
     private static final int INVOKEINTERFACE = 0xB9;
 
-    private final ByteArrayOutputStream code = new ByteArrayOutputStream();
+    private final ClassOutput code = new ClassOutput(32);
     /** The load instruction of each parameter, and the slot it is in. */
     private final List<int[]> parameters = new ArrayList<>();
     private final int slots;
@@ -50,8 +47,8 @@ final class StubCode {
 
     StubCode load(int parameter) {
         int[] load = parameters.get(parameter);
-        code.write(load[0]);
-        code.write(load[1]);
+        code.u1(load[0]);
+        code.u1(load[1]);
         return this;
     }
 
@@ -72,7 +69,7 @@ final class StubCode {
     }
 
     StubCode dup() {
-        code.write(DUP);
+        code.u1(DUP);
         return this;
     }
 
@@ -85,42 +82,42 @@ final class StubCode {
         instruction(opcode, method);
         if (opcode == INVOKEINTERFACE) {
             // The stub's parameters are the receiver and the arguments: the count the instruction wants.
-            code.write(slots);
-            code.write(0);
+            code.u1(slots);
+            code.u1(0);
         }
         return this;
     }
 
     StubCode returns() {
-        code.write(returns);
+        code.u1(returns);
         return this;
     }
 
     /** Writes the method's attribute count and Code attribute, with a line number table when the line is known. */
-    void writeMethodBody(DataOutputStream out, int codeName, int lineNumbersName, int line) throws IOException {
+    void writeMethodBody(ClassOutput out, int codeName, int lineNumbersName, int line) {
         boolean lines = lineNumbersName != 0;
-        out.writeShort(1);
-        out.writeShort(codeName);
-        out.writeInt(12 + code.size() + (lines ? 12 : 0));
-        out.writeShort(slots + EXTRA_STACK);
-        out.writeShort(slots);
-        out.writeInt(code.size());
-        code.writeTo(out);
-        out.writeShort(0);
-        out.writeShort(lines ? 1 : 0);
+        out.u2(1);
+        out.u2(codeName);
+        out.u4(12 + code.size() + (lines ? 12 : 0));
+        out.u2(slots + EXTRA_STACK);
+        out.u2(slots);
+        out.u4(code.size());
+        out.write(code);
+        out.u2(0);
+        out.u2(lines ? 1 : 0);
         if (lines) {
-            out.writeShort(lineNumbersName);
-            out.writeInt(6);
-            out.writeShort(1);
-            out.writeShort(0);
-            out.writeShort(line);
+            out.u2(lineNumbersName);
+            out.u4(6);
+            out.u2(1);
+            out.u2(0);
+            out.u2(line);
         }
     }
 
     private StubCode instruction(int opcode, int index) {
-        code.write(opcode);
-        code.write(index >> 8);
-        code.write(index);
+        code.u1(opcode);
+        code.u1(index >> 8);
+        code.u1(index);
         return this;
     }
 

@@ -209,6 +209,22 @@ class SiteTransformerTest {
         assertEquals("Full.run(Full.java)", CreationSites.of(started));
     }
 
+    /**
+     * Class files spell names in their own UTF-8, in which a NUL and a character outside the basic plane differ from
+     * standard UTF-8: the site must still name the class and file as Java does.
+     */
+    @Test
+    void aSiteNamesAClassAndFileOutsideAsciiAsJavaDoes() throws Exception {
+        String name = "Z\u00e4hler\ud83d\ude00";
+        String source = "Z\u00e4hler\u0000\ud83d\ude00.java";
+        Class<?> counter = define(name, instrumented(name, startingAThread(name, source, 0)));
+        assertTrue(stubs(counter) > 0);
+        ((Runnable) counter.getConstructor().newInstance()).run();
+        Thread started = (Thread) counter.getField("started").get(null);
+        started.join();
+        assertEquals(name + ".run(" + source + ")", CreationSites.of(started));
+    }
+
     @Test
     void callsArePatchedInPlaceThroughStubsOfTheClass() throws Exception {
         assertTrue(stubs(instrumented(Starter.class)) > 0);
@@ -342,10 +358,19 @@ class SiteTransformerTest {
      * thread it keeps in a static field.
      */
     private static byte[] fullMethodStartingAThread() {
+        // new (3) dup (1) invokespecial (3) dup (1) putstatic (3) invokevirtual (3) return (1): 15 bytes of code.
+        return startingAThread("Full", "Full.java", MAX_CODE_LENGTH - 15);
+    }
+
+    /**
+     * {@code public class <name> implements Runnable}, compiled from {@code source}, whose {@code run()} starts a
+     * thread it keeps in a static field after {@code padding} no-ops.
+     */
+    private static byte[] startingAThread(String name, String source, int padding) {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Full", null, "java/lang/Object",
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, name, null, "java/lang/Object",
                 new String[] {"java/lang/Runnable"});
-        writer.visitSource("Full.java", null);
+        writer.visitSource(source, null);
         writer.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "started", "Ljava/lang/Thread;", null, null);
         MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
@@ -356,15 +381,14 @@ class SiteTransformerTest {
         init.visitEnd();
         MethodVisitor run = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         run.visitCode();
-        // new (3) dup (1) invokespecial (3) dup (1) putstatic (3) invokevirtual (3) return (1): 15 bytes of code.
-        for (int i = 0; i < MAX_CODE_LENGTH - 15; i++) {
+        for (int i = 0; i < padding; i++) {
             run.visitInsn(Opcodes.NOP);
         }
         run.visitTypeInsn(Opcodes.NEW, "java/lang/Thread");
         run.visitInsn(Opcodes.DUP);
         run.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Thread", "<init>", "()V", false);
         run.visitInsn(Opcodes.DUP);
-        run.visitFieldInsn(Opcodes.PUTSTATIC, "Full", "started", "Ljava/lang/Thread;");
+        run.visitFieldInsn(Opcodes.PUTSTATIC, name, "started", "Ljava/lang/Thread;");
         run.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "start", "()V", false);
         run.visitInsn(Opcodes.RETURN);
         run.visitMaxs(0, 0);
