@@ -50,6 +50,11 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         return bytes;
     }
 
+    /** True for a Utf8 constant, by index, that spells an owner of the table or a name recorded on any owner. */
+    boolean isNamed(int utf8) {
+        return named != null && named.get(utf8);
+    }
+
     /** The call of {@link SiteCall#ALL} that an invoke instruction makes through a method reference, or null. */
     SiteCall siteCall(int opcode, int reference) {
         int at = 4 * reference + opcode - INVOKEVIRTUAL;
@@ -90,8 +95,11 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     }
 
     private void match(int reference, int tag) {
-        String owner = bytes.text(bytes.ownerName(reference));
         String name = bytes.text(bytes.memberName(reference));
+        if (!SiteCall.isCallName(name)) {
+            return;
+        }
+        String owner = bytes.text(bytes.ownerName(reference));
         String descriptor = bytes.text(bytes.memberDescriptor(reference));
         for (int opcode : tag == ClassBytes.METHOD_REF ? CLASS_INVOKES : INTERFACE_INVOKES) {
             SiteCall call = SiteCall.find(opcode, owner, name, descriptor);

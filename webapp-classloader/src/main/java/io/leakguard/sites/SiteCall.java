@@ -127,6 +127,19 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     private static final List<String> PREFIXES = BY_NAME.keySet().stream().filter(name -> name.endsWith("*"))
             .toList();
 
+    /** True when a method of this name can be a call of the table; most names a class calls cannot. */
+    static boolean isCallName(String name) {
+        if (BY_NAME.containsKey(name)) {
+            return true;
+        }
+        for (String prefix : PREFIXES) {
+            if (name.regionMatches(0, prefix, 0, prefix.length() - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static SiteCall find(int opcode, String owner, String name, String descriptor) {
         SiteCall call = find(BY_NAME.get(name), opcode, owner, name, descriptor);
         for (int i = 0; call == null && i < PREFIXES.size(); i++) {

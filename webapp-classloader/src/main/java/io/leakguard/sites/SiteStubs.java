@@ -362,6 +362,9 @@ final class SiteStubs {
 
     /** True when the Utf8 constant names a type of {@link SiteCall#CONSTRUCTED}; most {@code new}s make others. */
     private boolean isConstructed(int utf8) {
+        if (!scan.isNamed(utf8)) {
+            return false;
+        }
         for (byte[] type : CONSTRUCTED) {
             if (bytes.textEquals(utf8, type)) {
                 return true;
