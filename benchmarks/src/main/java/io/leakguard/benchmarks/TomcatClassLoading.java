@@ -55,8 +55,13 @@ public class TomcatClassLoading {
     private Context context;
     private int deployed;
 
+    /**
+     * Finds the classes the application's loader defines itself, through a loader set up as the measured shots' are:
+     * Tomcat's loading code, compiled while no transformer was attached, would otherwise be recompiled during the
+     * first shots with one.
+     */
     @Setup(Level.Trial)
-    public void start() throws ClassNotFoundException {
+    public void start(BenchmarkParams benchmark) throws ClassNotFoundException {
         boolean libraries = application.equals("libraries");
         classes = libraries
                 ? ApplicationClasses.library("org/apache/commons/", "org/openjdk/jmh/", "org/objectweb/asm/",
@@ -65,7 +70,7 @@ public class TomcatClassLoading {
         webapp = classes.webapp(libraries);
         tomcat = EmbeddedTomcat.start();
         own = new ArrayList<>();
-        deploy(false);
+        deploy(instrumented(benchmark));
         ClassLoader loader = context.getLoader().getClassLoader();
         for (String name : classes.names()) {
             try {
@@ -86,7 +91,11 @@ public class TomcatClassLoading {
         if (benchmark.getBenchmark().endsWith("transformerAlone")) {
             return;
         }
-        deploy(benchmark.getBenchmark().endsWith("Instrumented"));
+        deploy(instrumented(benchmark));
+    }
+
+    private static boolean instrumented(BenchmarkParams benchmark) {
+        return benchmark.getBenchmark().endsWith("Instrumented");
     }
 
     @TearDown(Level.Iteration)
