@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +151,11 @@ final class ApplicationClasses {
 
     Set<String> names() {
         return code.keySet();
+    }
+
+    /** Each class's bytes, by its binary name. */
+    Map<String, byte[]> bytes() {
+        return Collections.unmodifiableMap(code);
     }
 
     private void writeJar(Path file) throws IOException {
