@@ -16,11 +16,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What {@code creationSites} costs at class loading: every class of an application defined in a new loader, as they
- * come and through leakguard's transformer. The fixtures are small classes, most of them making instrumented calls;
- * {@code libraries} stands for a large application: Tomcat, the Servlet API, JMH and ASM, a few thousand classes of
- * real code, from the benchmark jar. Both are defined from memory, the harshest comparison; {@code libraries-jar}
- * reads each class from a compressed jar first, as Tomcat's loader does. Run with
+ * What leakguard's transformer costs with the JIT warm, against defining every class of an application in a new
+ * loader. The fixtures are small classes, most of them making instrumented calls; {@code libraries} stands for a large
+ * application: Tomcat, the Servlet API, JMH and ASM, a few thousand classes of real code, from the benchmark jar. Both
+ * are defined from memory, the harshest comparison; {@code libraries-jar} reads each class from a compressed jar first,
+ * as Tomcat's loader does. Whole loads with and without instrumentation are compared by {@link TomcatClassLoading},
+ * side by side in one JVM: JMH would run them in two, which differ by more than instrumentation costs. Run with
  * {@code ./benchmarks/run ClassInstrumentation}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -59,15 +60,7 @@ public class ClassInstrumentation {
         return classes.defineAll(getClass().getClassLoader(), null);
     }
 
-    @Benchmark
-    public int defineInstrumented() {
-        return classes.defineAll(getClass().getClassLoader(), transformer);
-    }
-
-    /**
-     * The transformer alone over every class, nothing defined: what instrumentation adds to loading, measured on its
-     * own, since on a busy machine it drowns in the noise of two definition runs.
-     */
+    /** The transformer alone over every class, nothing defined. */
     @Benchmark
     public int transformOnly() {
         return classes.transformAll(transformer);

@@ -22,8 +22,6 @@ public final class CompareCleanups {
     private static final List<Comparison> COMPARISONS = List.of(
             new Comparison("leakguard vs Tomcat, one clean-up pass", "leakguardPass", "tomcatClearReferences",
                     "at most 2.0, and leakguard under 50 ms"),
-            new Comparison("creationSites, defining every class of an application", "defineInstrumented",
-                    "defineAsTheyCome", "at most 1.03"),
             new Comparison("creationSites, the transformer alone against defining as they come", "transformOnly",
                     "defineAsTheyCome", "at most 0.03"),
             new Comparison("creationSites, one request of a request loop", "requestsInstrumented",
