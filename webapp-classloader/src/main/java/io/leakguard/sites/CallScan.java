@@ -33,8 +33,8 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     /** The Utf8 constants that spell a name of the table, by index; null while there is none, as in most classes. */
     private BitSet named;
     /**
-     * The call of the table made through each method reference by each invoke instruction: at four times the
-     * reference's index plus the instruction's distance from invokevirtual. Null while there is none.
+     * The call of the table made through each method reference, by index; null while there is none. No two calls of
+     * the table differ only by their invoke instruction, so a reference can be one call at most.
      */
     private SiteCall[] siteCalls;
 
@@ -57,8 +57,8 @@ final class CallScan implements ClassBytes.Utf8Visitor {
 
     /** The call of {@link SiteCall#ALL} that an invoke instruction makes through a method reference, or null. */
     SiteCall siteCall(int opcode, int reference) {
-        int at = 4 * reference + opcode - INVOKEVIRTUAL;
-        return siteCalls != null && at < siteCalls.length ? siteCalls[at] : null;
+        SiteCall call = siteCalls != null && reference < siteCalls.length ? siteCalls[reference] : null;
+        return call != null && call.opcode() == opcode ? call : null;
     }
 
     @Override
@@ -105,9 +105,10 @@ final class CallScan implements ClassBytes.Utf8Visitor {
             SiteCall call = SiteCall.find(opcode, owner, name, descriptor);
             if (call != null) {
                 if (siteCalls == null) {
-                    siteCalls = new SiteCall[4 * bytes.poolCount()];
+                    siteCalls = new SiteCall[bytes.poolCount()];
                 }
-                siteCalls[4 * reference + opcode - INVOKEVIRTUAL] = call;
+                siteCalls[reference] = call;
+                return;
             }
         }
     }
