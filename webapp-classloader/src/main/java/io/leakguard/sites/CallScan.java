@@ -34,7 +34,8 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     private BitSet named;
     /**
      * The call of the table made through each method reference, by index; null while there is none. No two calls of
-     * the table differ only by their invoke instruction, so a reference can be one call at most.
+     * the table differ only by invoke instructions that take the same kind of reference, so a reference is one call
+     * at most (see SiteCallTest).
      */
     private SiteCall[] siteCalls;
 

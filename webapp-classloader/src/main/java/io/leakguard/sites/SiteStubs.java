@@ -68,6 +68,7 @@ final class SiteStubs {
     private static final String RECORDER = "io/leakguard/sites/CreationSites";
     private static final String CALLS = "io/leakguard/sites/Calls";
     private static final String ONE = "(Ljava/lang/Object;Ljava/lang/String;)V";
+    private static final int RECORD_KINDS = SiteCall.Record.values().length;
     private static final String TWO = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V";
 
     /**
@@ -103,7 +104,7 @@ final class SiteStubs {
     /** The index of the Utf8 constant "Code", which every class with a method body has. */
     private int codeName;
     /** The recorders' method references, by the kind of record they make, once made; 0 before. */
-    private final int[] recorders = new int[SiteCall.Record.values().length];
+    private final int[] recorders = new int[RECORD_KINDS];
     private boolean inPlace = true;
     private boolean foreignStart;
 
