@@ -123,6 +123,21 @@ class SiteTransformerTest {
         }
     }
 
+    /** Records itself after super(), which moves the calls after it, in its constructor and in its other method. */
+    public static final class WatchedLocal extends ThreadLocal<String> {
+
+        public final Thread watcher = new Thread(() -> { });
+        public final Thread later = new Thread(() -> { });
+
+        public WatchedLocal() {
+            watcher.start();
+        }
+
+        public void startLater() {
+            later.start();
+        }
+    }
+
     /** Serializable without a serialVersionUID: the JVM computes it from the class's members. */
     public static final class Job implements Runnable, Serializable {
 
@@ -173,6 +188,25 @@ class SiteTransformerTest {
         pool.shutdown();
         assertEquals(OwnPool.class.getName() + ".<init>(SiteTransformerTest.java:" + (lineOf("super(1);") + 1) + ")",
                 CreationSites.of(pool));
+    }
+
+    @Test
+    void callsAfterAnInsertedRecordingArePatchedWhereTheyMovedTo() throws Exception {
+        Class<?> type = instrumented(WatchedLocal.class);
+        assertTrue(stubs(type) > 0);
+        Object local = type.getConstructor().newInstance();
+        type.getMethod("startLater").invoke(local);
+        Thread watcher = (Thread) type.getField("watcher").get(local);
+        Thread later = (Thread) type.getField("later").get(local);
+        watcher.join();
+        later.join();
+        String at = WatchedLocal.class.getName();
+        assertEquals(at + ".<init>(SiteTransformerTest.java:" + (lineOf("public WatchedLocal()") + 1) + ")",
+                CreationSites.of(local));
+        assertEquals(at + ".<init>(SiteTransformerTest.java:" + (lineOf("watcher.start();") + 1) + ")",
+                CreationSites.of(watcher));
+        assertEquals(at + ".startLater(SiteTransformerTest.java:" + (lineOf("later.start();") + 1) + ")",
+                CreationSites.of(later));
     }
 
     @Test
