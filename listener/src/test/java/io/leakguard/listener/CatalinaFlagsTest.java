@@ -31,11 +31,12 @@ class CatalinaFlagsTest {
     @Test
     void eachMissingOptionalFlagIsNamedOnceWithWhatItAdds() {
         List<String> flags = new ArrayList<>();
-        // From Java 24 on no HttpClient pins its application, so no flag would add anything to that check.
+        // From Java 24 on no HttpClient pins its application through its thread, so this flag adds nothing then.
         if (Runtime.version().feature() < 24) {
             flags.add("--add-opens=java.base/java.security=ALL-UNNAMED");
-            flags.add("--add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED");
         }
+        // A client keeps the ProxySelector it was built with on every Java release.
+        flags.add("--add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED");
         flags.add("--add-opens=java.rmi/sun.rmi.server=ALL-UNNAMED");
         flags.add("--add-opens=java.sql/java.sql=ALL-UNNAMED");
 
@@ -43,5 +44,7 @@ class CatalinaFlagsTest {
         List<String> lines = engine.improvableMessages(Policy.defaults());
         assertEquals(flags.size(), lines.size(), String.join("\n", lines));
         assertTrue(lines.contains(JDBC_LINE), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(line -> line.contains("ProxySelector, and with it the application, is named"
+                + " (httpClientProxySelectors)")), String.join("\n", lines));
     }
 }

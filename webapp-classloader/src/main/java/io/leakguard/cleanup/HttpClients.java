@@ -29,7 +29,8 @@ import java.util.Optional;
 final class HttpClients implements LeakCheck {
 
     private static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
-    private static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
+    /** The client a selector thread runs for. */
+    static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
     /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
     private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
@@ -72,7 +73,7 @@ final class HttpClients implements LeakCheck {
     @Override
     public void run(Scan scan) {
         for (Thread thread : LiveThreads.all()) {
-            if (!thread.getClass().getName().equals(SELECTOR_THREAD)) {
+            if (!isSelector(thread)) {
                 continue;
             }
             Optional<String> link = linkToWebapp(thread, scan.ownership());
@@ -92,6 +93,11 @@ final class HttpClients implements LeakCheck {
         }
     }
 
+    /** True for the thread an HttpClient runs for as long as it lives. */
+    static boolean isSelector(Thread thread) {
+        return thread.getClass().getName().equals(SELECTOR_THREAD);
+    }
+
     private static Optional<String> linkToWebapp(Thread selector, Ownership ownership) {
         if (ownership.owns(selector.getContextClassLoader())) {
             return Optional.of("context class loader of its selector thread");
@@ -102,7 +108,7 @@ final class HttpClients implements LeakCheck {
     }
 
     /** Where the client was built, when instrumented code recorded it and the client's internals may be read. */
-    private static String builtAt(Thread selector) {
+    static String builtAt(Thread selector) {
         if (!SELECTOR_OWNER.available() || !FACADE.available()) {
             return null;
         }

@@ -27,6 +27,7 @@ final class LeakChecks {
             new PlatformMBeans(),
             new DefaultUncaughtExceptionHandler(),
             new NetDefaults(),
+            new HttpClientProxySelectors(),
             new LoggingHandlers(),
             new JdkCaches(),
             new RmiExports(),

@@ -1,0 +1,66 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.util.List;
+
+/**
+ * HttpClients that keep the web application's ProxySelector. A client built without a proxy of its own takes the
+ * JVM-wide default selector of that moment and keeps it for its whole life, so a client built while the application's
+ * selector was the default (by the application itself, by another one, or by a library of the server) goes on holding
+ * the application, and calling its code, after {@link NetDefaults} has reset the default.
+ *
+ * <p>Only warns, whatever the setting: the client may be another application's, and giving it another selector would
+ * change where its requests go. The application stays in memory until the client is closed or collected; the warning
+ * says where the client was built when instrumented code recorded it. Reading a client's selector needs
+ * {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}; without it this check finds nothing, as the
+ * start-up line says.
+ */
+final class HttpClientProxySelectors implements LeakCheck {
+
+    private static final InternalField PROXY_SELECTOR =
+            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "proxySelector");
+
+    @Override
+    public String id() {
+        return "httpClientProxySelectors";
+    }
+
+    @Override
+    public String kind() {
+        return "ProxySelector";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.WARN;
+    }
+
+    @Override
+    public List<Improvement> improvedBy() {
+        return List.of(new Improvement(PROXY_SELECTOR, "an HttpClient that keeps a stopping web application's "
+                + "ProxySelector, and with it the application, is named"));
+    }
+
+    @Override
+    public void run(Scan scan) {
+        if (!PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()) {
+            return;
+        }
+        for (Thread thread : LiveThreads.all()) {
+            if (!HttpClients.isSelector(thread)) {
+                continue;
+            }
+            Object selector = PROXY_SELECTOR.get(HttpClients.SELECTOR_OWNER.get(thread));
+            if (!scan.ownership().ownsObject(selector)) {
+                continue;
+            }
+            String builtAt = HttpClients.builtAt(thread);
+            scan.leak("ProxySelector " + Describe.object(selector) + " kept by a java.net.http.HttpClient built "
+                    + (builtAt == null ? "" : "at " + builtAt + " ") + "while it was the JVM-wide default")
+                    .via(List.of("HttpClientImpl.proxySelector")).onThreads(List.of(thread.getName()))
+                    .warned(scan.fixing() ? "giving the client another selector would change where its requests go;"
+                            + " the application stays in memory until that client is closed" : scan.policyReason());
+        }
+    }
+}

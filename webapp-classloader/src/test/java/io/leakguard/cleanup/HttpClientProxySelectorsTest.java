@@ -1,0 +1,60 @@
+package io.leakguard.cleanup;
+
+import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
+import java.util.regex.Pattern;
+import org.apache.catalina.Context;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Application A makes its ProxySelector the JVM-wide default; application B then builds an HttpClient, which keeps
+ * that selector. When A stops, leakguard resets the default, but B's client still holds A: the warning must say so,
+ * and where B built the client, and leave B's client alone.
+ */
+class HttpClientProxySelectorsTest {
+
+    private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet";
+
+    @BeforeAll
+    static void startLeakGuardBeforeAnyWebapp() {
+        // As at server start: the JDK's proxy selector is captured before a webapp can replace it.
+        CleanupEngine.standard();
+    }
+
+    @AfterEach
+    void restoreDefaults() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    @Test
+    void anotherWebappsClientKeepsTheSelectorAndIsNamedUntilItIsClosed() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context a = tomcat.deploy("jvm-registrations", "/a", true);
+            Context b = tomcat.deploy("jvm-registrations", "/b", true);
+            tomcat.get("/a/leak?kind=proxyselector");
+            tomcat.get("/b/leak?kind=httpclient");
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            assertTrue(Gc.leaked(aLoader), "B's client no longer keeps A's selector: " + log.all());
+            String warning = single(log.warnings("/a").stream().filter(w -> w.contains("ProxySelector leak")).toList());
+            assertTrue(warning.matches(Pattern.quote("WARNING leakguard: [/a] ProxySelector leak: ProxySelector "
+                    + SERVLET + "$NoProxies@") + "\\p{XDigit}+" + Pattern.quote(" kept by a java.net.http.HttpClient"
+                    + " built at " + SERVLET + ".register(JvmRegistrationsServlet.java:") + "\\d+\\) while it was the"
+                    + " JVM-wide default; held through HttpClientImpl.proxySelector; on thread \\[HttpClient-\\d+"
+                    + "-SelectorManager]; not fixed: left in place because leakguard setting"
+                    + " httpClientProxySelectors=warn"), warning);
+
+            WeakReference<ClassLoader> bLoader = tomcat.undeploy(b);
+            assertTrue(Gc.collected(bLoader), log.all());
+            assertTrue(Gc.collected(aLoader), "A outlived B's client: " + log.all());
+        }
+    }
+}
