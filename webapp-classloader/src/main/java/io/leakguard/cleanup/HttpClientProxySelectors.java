@@ -1,7 +1,5 @@
 package io.leakguard.cleanup;
 
-import io.leakguard.cleanup.jdk.InternalField;
-import io.leakguard.cleanup.jdk.JdkInternals;
 import java.util.List;
 
 /**
@@ -11,15 +9,12 @@ import java.util.List;
  * the application, and calling its code, after {@link NetDefaults} has reset the default.
  *
  * <p>Only warns, whatever the setting: the client may be another application's, and giving it another selector would
- * change where its requests go. The application stays in memory until the client is closed or collected; the warning
+ * change where its requests go. The application's own clients that {@link HttpClients} recognises it fixes itself. The application stays in memory until the client is closed or collected; the warning
  * says where the client was built when instrumented code recorded it. Reading a client's selector needs
  * {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}; without it this check finds nothing, as the
  * start-up line says.
  */
 final class HttpClientProxySelectors implements LeakCheck {
-
-    private static final InternalField PROXY_SELECTOR =
-            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "proxySelector");
 
     @Override
     public String id() {
@@ -38,20 +33,20 @@ final class HttpClientProxySelectors implements LeakCheck {
 
     @Override
     public List<Improvement> improvedBy() {
-        return List.of(new Improvement(PROXY_SELECTOR, "an HttpClient that keeps a stopping web application's "
-                + "ProxySelector, and with it the application, is named"));
+        return List.of(new Improvement(HttpClients.PROXY_SELECTOR, "an HttpClient that keeps a stopping web "
+                + "application's ProxySelector, and with it the application, is named"));
     }
 
     @Override
     public void run(Scan scan) {
-        if (!PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()) {
+        if (!HttpClients.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()) {
             return;
         }
         for (Thread thread : LiveThreads.all()) {
             if (!HttpClients.isSelector(thread)) {
                 continue;
             }
-            Object selector = PROXY_SELECTOR.get(HttpClients.SELECTOR_OWNER.get(thread));
+            Object selector = HttpClients.PROXY_SELECTOR.get(HttpClients.SELECTOR_OWNER.get(thread));
             if (!scan.ownership().ownsObject(selector)) {
                 continue;
             }

@@ -5,6 +5,7 @@ import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
+import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,9 @@ final class HttpClients implements LeakCheck {
     private static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
     /** The client a selector thread runs for. */
     static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
+    /** The selector a client keeps from the default of when it was built: see {@link HttpClientProxySelectors}. */
+    static final InternalField PROXY_SELECTOR =
+            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "proxySelector");
     /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
     private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
@@ -66,7 +70,8 @@ final class HttpClients implements LeakCheck {
         improvements.add(new Improvement(SELECTOR_OWNER, SHUTDOWN_NOW.isPresent()
                 ? "an HttpClient of a stopping web application is shut down instead of left open, and its warning "
                         + "says where it was built"
-                : "the warning about an HttpClient of a stopping web application says where it was built"));
+                : "an HttpClient of a stopping web application lets go of a ProxySelector of the application it "
+                        + "kept, and its warning says where it was built"));
         return improvements;
     }
 
@@ -87,8 +92,8 @@ final class HttpClients implements LeakCheck {
             } else if (canClose()) {
                 leak.fixed(close(SELECTOR_OWNER.get(thread), scan.policy().threadStopWait()));
             } else {
-                leak.fixed(detach(thread, scan.ownership().replacement()) + "; the client was left open ("
-                        + whyNotClosed() + ")");
+                leak.fixed(detach(thread, scan.ownership().replacement()) + releaseSelector(thread, scan.ownership())
+                        + "; the client was left open (" + whyNotClosed() + ")");
             }
         }
     }
@@ -121,6 +126,27 @@ final class HttpClients implements LeakCheck {
         return InheritedAccessControl.clear(thread)
                 ? done + " and the access control context it inherited from the application replaced"
                 : done;
+    }
+
+    /**
+     * Gives the application's own client the JDK's proxy selector in place of the application's, which it kept from
+     * the default of when it was built. Left open, the client lives until the application is collected, and with that
+     * selector it would never be: the running selector thread holds the client, the client the selector, the selector
+     * the application, and the application the client.
+     */
+    private static String releaseSelector(Thread selector, Ownership ownership) {
+        ProxySelector jdks = NetDefaults.startupProxySelector();
+        if (!PROXY_SELECTOR.available() || !SELECTOR_OWNER.available() || jdks == null || ownership.ownsObject(jdks)) {
+            return "";
+        }
+        Object client = SELECTOR_OWNER.get(selector);
+        Object kept = PROXY_SELECTOR.get(client);
+        if (!ownership.ownsObject(kept)) {
+            return "";
+        }
+        PROXY_SELECTOR.set(client, jdks);
+        return "; the application's ProxySelector " + Describe.object(kept) + " it kept replaced by "
+                + Describe.object(jdks);
     }
 
     private static boolean canClose() {

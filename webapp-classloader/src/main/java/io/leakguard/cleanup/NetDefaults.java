@@ -21,6 +21,11 @@ final class NetDefaults implements LeakCheck {
     /** Captured before any web application ran: leakguard starts with the server. */
     private static final ProxySelector STARTUP_PROXY_SELECTOR = ProxySelector.getDefault();
 
+    /** The JVM-wide default proxy selector from before any web application ran. */
+    static ProxySelector startupProxySelector() {
+        return STARTUP_PROXY_SELECTOR;
+    }
+
     @Override
     public String id() {
         return "netDefaults";

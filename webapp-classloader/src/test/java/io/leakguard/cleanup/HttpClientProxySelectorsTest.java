@@ -8,6 +8,8 @@ import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.net.http.HttpClient;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class HttpClientProxySelectorsTest {
 
     private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet";
+    private static final int JAVA = Runtime.version().feature();
 
     @BeforeAll
     static void startLeakGuardBeforeAnyWebapp() {
@@ -32,6 +35,45 @@ class HttpClientProxySelectorsTest {
     @AfterEach
     void restoreDefaults() {
         LeakGuardClassLoader.setPolicy(Policy.defaults());
+    }
+
+    /**
+     * Until Java 24 leakguard recognises the application's own client by its selector thread; left open, the client
+     * must let go of the selector, or the application and its client would hold each other for good. From Java 24 on
+     * the client is only named.
+     */
+    @Test
+    void theWebappsOwnClientLetsGoOfItsSelector() throws Exception {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context a = tomcat.deploy("jvm-registrations", "/a", true);
+            tomcat.get("/a/leak?kind=proxyselector");
+            tomcat.get("/a/leak?kind=httpclient");
+            Object client = clientOf(a);
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            if (JAVA >= 24) {
+                // No thread of the client marks it as the application's any more: it is only named.
+                assertTrue(single(log.warnings("/a").stream().filter(w -> w.contains("ProxySelector leak")).toList())
+                        .contains("kept by a java.net.http.HttpClient built at " + SERVLET + ".register("), log.all());
+                HttpClient.class.getMethod("shutdownNow").invoke(client);
+                return;
+            }
+            if (JAVA < 21) {
+                String warning = single(log.warnings("/a").stream().filter(w -> w.contains("HttpClient leak")).toList());
+                assertTrue(warning.contains("; the application's ProxySelector " + SERVLET + "$NoProxies@"), warning);
+                assertTrue(warning.contains(" it kept replaced by sun.net.spi.DefaultProxySelector@"), warning);
+            }
+            client = null;
+            assertTrue(Gc.collected(aLoader), log.all());
+            assertTrue(log.warnings("/a").stream().noneMatch(w -> w.contains("ProxySelector leak")), log.all());
+        }
+    }
+
+    /** The client the fixture keeps in a static field. */
+    private static Object clientOf(Context webapp) throws ReflectiveOperationException {
+        Field client = webapp.getLoader().getClassLoader().loadClass(SERVLET).getDeclaredField("client");
+        client.setAccessible(true);
+        return client.get(null);
     }
 
     @Test
