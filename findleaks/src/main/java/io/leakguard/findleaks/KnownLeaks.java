@@ -28,6 +28,10 @@ final class KnownLeaks {
             new Pattern("Timer task", keys -> keys.contains("root thread java.util.TimerThread")
                     || keys.stream().anyMatch(k -> k.startsWith("field java.util.TimerThread.")
                     || k.startsWith("field java.util.TaskQueue."))),
+            // A client keeps the default selector of when it was built, or the one it was given, for its whole life.
+            new Pattern("ProxySelector kept by an HttpClient (HttpClientImpl.proxySelector)",
+                    keys -> keys.contains("field jdk.internal.net.http.HttpClientImpl.proxySelector")
+                            || keys.contains("field jdk.internal.net.http.HttpClientImpl.userProxySelector")),
             new Pattern("JDBC driver in DriverManager's list",
                     keys -> keys.contains("static java.sql.DriverManager.registeredDrivers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),

@@ -3,12 +3,19 @@ package io.leakguard.findleaks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -27,6 +34,19 @@ class ExplainTest {
     public static final class Task extends TimerTask {
         @Override
         public void run() {
+        }
+    }
+
+    /** The "web application's" proxy selector, given to an HttpClient that outlives the application. */
+    public static final class Selector extends ProxySelector {
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            return List.of(Proxy.NO_PROXY);
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress address, IOException failure) {
         }
     }
 
@@ -123,6 +143,22 @@ class ExplainTest {
                     path.text());
         } finally {
             timer.cancel();
+        }
+    }
+
+    @Test
+    void proxySelectorKeptByAnHttpClient() {
+        HttpClient[] client = new HttpClient[1];
+        try {
+            LeakPath path = explain(loader -> client[0] = HttpClient.newBuilder()
+                    .proxy((ProxySelector) loader.newInstance(Selector.class)).build());
+            assertEquals("ProxySelector kept by an HttpClient (HttpClientImpl.proxySelector)", path.kind(),
+                    path.text());
+            assertTrue(path.root().startsWith("live thread \"HttpClient-"), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Selector@"),
+                    path.text());
+        } finally {
+            client[0] = null;
         }
     }
 
