@@ -6,15 +6,18 @@ import java.util.List;
  * HttpClients that keep the web application's ProxySelector. A client built without a proxy of its own takes the
  * JVM-wide default selector of that moment and keeps it for its whole life, so a client built while the application's
  * selector was the default (by the application itself, by another one, or by a library of the server) goes on holding
- * the application, and calling its code, after {@link NetDefaults} has reset the default.
+ * the application, and calling its code, after {@link NetDefaults} has reset the default. A client given the
+ * application's selector keeps it the same way.
  *
  * <p>Only warns, whatever the setting: the client may be another application's, and giving it another selector would
- * change where its requests go. The application's own clients that {@link HttpClients} recognises it fixes itself. The application stays in memory until the client is closed or collected; the warning
- * says where the client was built when instrumented code recorded it. Reading a client's selector needs
+ * change where its requests go. The application's own clients that {@link HttpClients} recognises, it fixes itself.
+ * The application stays in memory until the client is closed or collected; the warning says where the client was
+ * built when instrumented code recorded it. Reading a client's selector needs
  * {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}; without it this check finds nothing, as the
  * start-up line says.
  */
 final class HttpClientProxySelectors implements LeakCheck {
+
 
     @Override
     public String id() {
@@ -39,20 +42,25 @@ final class HttpClientProxySelectors implements LeakCheck {
 
     @Override
     public void run(Scan scan) {
-        if (!HttpClients.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()) {
+        if (!HttpClients.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()
+                || !HttpClients.USER_PROXY_SELECTOR.available()) {
             return;
         }
         for (Thread thread : LiveThreads.all()) {
             if (!HttpClients.isSelector(thread)) {
                 continue;
             }
-            Object selector = HttpClients.PROXY_SELECTOR.get(HttpClients.SELECTOR_OWNER.get(thread));
+            Object client = HttpClients.SELECTOR_OWNER.get(thread);
+            Object selector = HttpClients.PROXY_SELECTOR.get(client);
             if (!scan.ownership().ownsObject(selector)) {
                 continue;
             }
             String builtAt = HttpClients.builtAt(thread);
-            scan.leak("ProxySelector " + Describe.object(selector) + " kept by a java.net.http.HttpClient built "
-                    + (builtAt == null ? "" : "at " + builtAt + " ") + "while it was the JVM-wide default")
+            String built = builtAt == null ? "" : " built at " + builtAt;
+            boolean given = HttpClients.USER_PROXY_SELECTOR.get(client) == selector;
+            scan.leak("ProxySelector " + Describe.object(selector) + (given
+                    ? " given to a java.net.http.HttpClient" + built
+                    : " kept by a java.net.http.HttpClient" + built + " while it was the JVM-wide default"))
                     .via(List.of("HttpClientImpl.proxySelector")).onThreads(List.of(thread.getName()))
                     .warned(scan.fixing() ? "giving the client another selector would change where its requests go;"
                             + " the application stays in memory until that client is closed" : scan.policyReason());

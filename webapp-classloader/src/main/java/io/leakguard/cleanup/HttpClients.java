@@ -35,6 +35,9 @@ final class HttpClients implements LeakCheck {
     /** The selector a client keeps from the default of when it was built: see {@link HttpClientProxySelectors}. */
     static final InternalField PROXY_SELECTOR =
             JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "proxySelector");
+    /** The selector the client was given, if it was; then {@link #PROXY_SELECTOR} is the same one. */
+    static final InternalField USER_PROXY_SELECTOR =
+            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "userProxySelector");
     /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
     private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
@@ -130,13 +133,14 @@ final class HttpClients implements LeakCheck {
 
     /**
      * Gives the application's own client the JDK's proxy selector in place of the application's, which it kept from
-     * the default of when it was built. Left open, the client lives until the application is collected, and with that
-     * selector it would never be: the running selector thread holds the client, the client the selector, the selector
-     * the application, and the application the client.
+     * the default of when it was built, or was given. Left open, the client lives until the application is collected,
+     * and with that selector it would never be: the running selector thread holds the client, the client the
+     * selector, the selector the application, and the application the client.
      */
     private static String releaseSelector(Thread selector, Ownership ownership) {
         ProxySelector jdks = NetDefaults.startupProxySelector();
-        if (!PROXY_SELECTOR.available() || !SELECTOR_OWNER.available() || jdks == null || ownership.ownsObject(jdks)) {
+        if (!PROXY_SELECTOR.available() || !USER_PROXY_SELECTOR.available() || !SELECTOR_OWNER.available()
+                || jdks == null || ownership.ownsObject(jdks)) {
             return "";
         }
         Object client = SELECTOR_OWNER.get(selector);
@@ -145,6 +149,9 @@ final class HttpClients implements LeakCheck {
             return "";
         }
         PROXY_SELECTOR.set(client, jdks);
+        if (USER_PROXY_SELECTOR.get(client) == kept) {
+            USER_PROXY_SELECTOR.set(client, null);
+        }
         return "; the application's ProxySelector " + Describe.object(kept) + " it kept replaced by "
                 + Describe.object(jdks);
     }

@@ -15,6 +15,8 @@ import org.apache.catalina.Context;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Application A makes its ProxySelector the JVM-wide default; application B then builds an HttpClient, which keeps
@@ -42,19 +44,21 @@ class HttpClientProxySelectorsTest {
      * must let go of the selector, or the application and its client would hold each other for good. From Java 24 on
      * the client is only named.
      */
-    @Test
-    void theWebappsOwnClientLetsGoOfItsSelector() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"proxyselector, httpclient, kept by a java.net.http.HttpClient built at",
+            "httpclientproxied, httpclientproxied, given to a java.net.http.HttpClient built at"})
+    void theWebappsOwnClientLetsGoOfItsSelector(String first, String then, String named) throws Exception {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
             Context a = tomcat.deploy("jvm-registrations", "/a", true);
-            tomcat.get("/a/leak?kind=proxyselector");
-            tomcat.get("/a/leak?kind=httpclient");
+            tomcat.get("/a/leak?kind=" + first);
+            tomcat.get("/a/leak?kind=" + then);
             Object client = clientOf(a);
             WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
 
             if (JAVA >= 24) {
                 // No thread of the client marks it as the application's any more: it is only named.
                 assertTrue(single(log.warnings("/a").stream().filter(w -> w.contains("ProxySelector leak")).toList())
-                        .contains("kept by a java.net.http.HttpClient built at " + SERVLET + ".register("), log.all());
+                        .contains(named + " " + SERVLET + ".register("), log.all());
                 HttpClient.class.getMethod("shutdownNow").invoke(client);
                 return;
             }
