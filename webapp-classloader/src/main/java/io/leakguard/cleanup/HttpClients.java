@@ -24,8 +24,9 @@ import java.util.Optional;
  * on a request of this application looks the same; whoever shares such a client should set {@code httpClients=warn}.
  * On Java 21 to 23, with {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}, the client is shut
  * down (its exchanges in progress are aborted) and awaited for a bounded time. Otherwise the selector thread is
- * detached from the application; the client then ends by itself once the application, and with it the client, is
- * collected. Reading the inherited domains (Java 19 to 23) needs {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
+ * detached from the application, and with that flag the client also lets go of a ProxySelector of the application it
+ * kept; the client then ends by itself once the application, and with it the client, is collected. Reading the
+ * inherited domains (Java 19 to 23) needs {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
  */
 final class HttpClients implements LeakCheck {
 

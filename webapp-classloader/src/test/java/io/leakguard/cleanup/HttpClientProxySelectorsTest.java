@@ -19,9 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Application A makes its ProxySelector the JVM-wide default; application B then builds an HttpClient, which keeps
- * that selector. When A stops, leakguard resets the default, but B's client still holds A: the warning must say so,
- * and where B built the client, and leave B's client alone.
+ * An HttpClient keeps the ProxySelector it was built with. When that selector is another application's, the client
+ * is left alone and named; when the client is the stopping application's own, it lets go of the selector.
  */
 class HttpClientProxySelectorsTest {
 
