@@ -32,6 +32,10 @@ final class KnownLeaks {
             new Pattern("ProxySelector kept by an HttpClient (HttpClientImpl.proxySelector)",
                     keys -> keys.contains("field jdk.internal.net.http.HttpClientImpl.proxySelector")
                             || keys.contains("field jdk.internal.net.http.HttpClientImpl.userProxySelector")),
+            // The same for what else it was given; from JDK 20 the JDK's Cleaner holds a client, closed or not,
+            // until the client's facade is unreachable, so a facade the application holds keeps them for good.
+            new Pattern("object kept by an HttpClient (HttpClientImpl)", keys -> keys.stream()
+                    .anyMatch(k -> k.startsWith("field jdk.internal.net.http.HttpClientImpl"))),
             new Pattern("JDBC driver in DriverManager's list",
                     keys -> keys.contains("static java.sql.DriverManager.registeredDrivers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Authenticator;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
@@ -48,6 +49,10 @@ class ExplainTest {
         @Override
         public void connectFailed(URI uri, SocketAddress address, IOException failure) {
         }
+    }
+
+    /** The "web application's" credentials for an HttpClient that outlives the application. */
+    public static final class Credentials extends Authenticator {
     }
 
     /** A JDBC driver the "web application" registers and never deregisters. */
@@ -156,6 +161,21 @@ class ExplainTest {
                     path.text());
             assertTrue(path.root().startsWith("live thread \"HttpClient-"), path.text());
             assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Selector@"),
+                    path.text());
+        } finally {
+            client[0] = null;
+        }
+    }
+
+    @Test
+    void authenticatorKeptByAnHttpClient() {
+        HttpClient[] client = new HttpClient[1];
+        try {
+            LeakPath path = explain(loader -> client[0] = HttpClient.newBuilder()
+                    .authenticator((Authenticator) loader.newInstance(Credentials.class)).build());
+            assertEquals("object kept by an HttpClient (HttpClientImpl)", path.kind(), path.text());
+            assertTrue(path.oneLine().contains(" -> HttpClientImpl.authenticator ("), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Credentials@"),
                     path.text());
         } finally {
             client[0] = null;

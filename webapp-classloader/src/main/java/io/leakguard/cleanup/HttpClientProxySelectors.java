@@ -36,14 +36,14 @@ final class HttpClientProxySelectors implements LeakCheck {
 
     @Override
     public List<Improvement> improvedBy() {
-        return List.of(new Improvement(HttpClients.PROXY_SELECTOR, "an HttpClient that keeps a stopping web "
+        return List.of(new Improvement(HttpClientHoldings.PROXY_SELECTOR, "an HttpClient that keeps a stopping web "
                 + "application's ProxySelector, and with it the application, is named"));
     }
 
     @Override
     public void run(Scan scan) {
-        if (!HttpClients.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()
-                || !HttpClients.USER_PROXY_SELECTOR.available()) {
+        if (!HttpClientHoldings.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()
+                || !HttpClientHoldings.USER_PROXY_SELECTOR.available()) {
             return;
         }
         for (Thread thread : LiveThreads.all()) {
@@ -51,13 +51,13 @@ final class HttpClientProxySelectors implements LeakCheck {
                 continue;
             }
             Object client = HttpClients.SELECTOR_OWNER.get(thread);
-            Object selector = HttpClients.PROXY_SELECTOR.get(client);
+            Object selector = HttpClientHoldings.PROXY_SELECTOR.get(client);
             if (!scan.ownership().ownsObject(selector)) {
                 continue;
             }
-            String builtAt = HttpClients.builtAt(thread);
+            String builtAt = HttpClients.builtAt(client);
             String built = builtAt == null ? "" : " built at " + builtAt;
-            boolean given = HttpClients.USER_PROXY_SELECTOR.get(client) == selector;
+            boolean given = HttpClientHoldings.USER_PROXY_SELECTOR.get(client) == selector;
             scan.leak("ProxySelector " + Describe.object(selector) + (given
                     ? " given to a java.net.http.HttpClient" + built
                     : " kept by a java.net.http.HttpClient" + built + " while it was the JVM-wide default"))

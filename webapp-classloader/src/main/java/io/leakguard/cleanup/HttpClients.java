@@ -1,44 +1,49 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
-import java.net.ProxySelector;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code java.net.http.HttpClient}s built by the web application. Each client runs a selector thread,
- * {@code HttpClient-N-SelectorManager}, for as long as the client lives, and that thread pins the application: on
- * Java 17 and 18 through the context class loader it inherits from the thread that built the client, and up to
- * Java 23 through the access control context it inherits from that thread's stack, whose protection domains hold
- * their class loaders. Java 19 gives such threads the system class loader and Java 24 dropped inherited access
- * control contexts, so from Java 24 on a client cannot pin its application this way and this check finds nothing.
+ * {@code java.net.http.HttpClient}s of the web application, found two ways.
  *
- * <p>Whose client it is: one whose selector thread inherited the dying application's loader or domains, that is, one
- * built on a thread running the application's code. A client built lazily by a library in {@code $CATALINA_BASE/lib}
- * on a request of this application looks the same; whoever shares such a client should set {@code httpClients=warn}.
- * On Java 21 to 23, with {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}, the client is shut
- * down (its exchanges in progress are aborted) and awaited for a bounded time. Otherwise the selector thread is
- * detached from the application, and with that flag the client also lets go of a ProxySelector of the application it
- * kept; the client then ends by itself once the application, and with it the client, is collected. Reading the
- * inherited domains (Java 19 to 23) needs {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
+ * <p>By their selector thread: each client runs one, {@code HttpClient-N-SelectorManager}, while it is open, and
+ * that thread pins the application on Java 17 and 18 through the context class loader it inherits from the thread
+ * that built the client, and up to Java 23 through the access control context it inherits from that thread's stack,
+ * whose protection domains hold their class loaders. Java 19 gives such threads the system class loader and Java 24
+ * dropped inherited access control contexts, so from Java 24 on no thread marks a client as the application's. A
+ * client built lazily by a library in {@code $CATALINA_BASE/lib} on a request of this application looks the same;
+ * whoever shares such a client should set {@code httpClients=warn}.
+ *
+ * <p>By the application's static fields, on every Java release: a client kept there that holds an object of the
+ * application is never collected, open or closed (see {@link HttpClientHoldings}). This needs the static fields
+ * to be read without initialising a class, as {@link StaticFields} does.
+ *
+ * <p>On Java 21 and later a client of the application still open is shut down (its exchanges in progress are
+ * aborted) and awaited for a bounded time; before, a marked selector thread is detached from the application and
+ * the client ends by itself once it is collected. Either way the client then lets go of what it holds of the
+ * application. Reading the client needs {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}, and
+ * reading the inherited domains (Java 19 to 23) {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
  */
 final class HttpClients implements LeakCheck {
 
-    private static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
+    static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
     /** The client a selector thread runs for. */
     static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
-    /** The selector a client keeps from the default of when it was built: see {@link HttpClientProxySelectors}. */
-    static final InternalField PROXY_SELECTOR =
-            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "proxySelector");
-    /** The selector the client was given, if it was; then {@link #PROXY_SELECTOR} is the same one. */
-    static final InternalField USER_PROXY_SELECTOR =
-            JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "userProxySelector");
+    private static final String FACADE_CLASS = "jdk.internal.net.http.HttpClientFacade";
+    /** The client behind the HttpClient object an application holds. */
+    private static final InternalField FACADE_CLIENT = JdkInternals.field(FACADE_CLASS, "impl");
     /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
     private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
@@ -62,25 +67,29 @@ final class HttpClients implements LeakCheck {
         return Mode.FIX;
     }
 
-    /** Nothing from Java 24 on, where no client pins its application (see the class comment). */
     @Override
     public List<Improvement> improvedBy() {
-        if (!InheritedAccessControl.inherited()) {
-            return List.of();
+        List<Improvement> improvements = new ArrayList<>();
+        if (InheritedAccessControl.inherited()) {
+            improvements.addAll(Improvement.where(InheritedAccessControl.domains(),
+                    "an HttpClient a web application built is also recognised by the protection domains its selector "
+                            + "thread inherited, the only mark it carries on Java 19 to 23"));
         }
-        List<Improvement> improvements = new ArrayList<>(Improvement.where(InheritedAccessControl.domains(),
-                "an HttpClient a web application built is also recognised by the protection domains its selector "
-                        + "thread inherited, the only mark it carries on Java 19 to 23"));
-        improvements.add(new Improvement(SELECTOR_OWNER, SHUTDOWN_NOW.isPresent()
-                ? "an HttpClient of a stopping web application is shut down instead of left open, and its warning "
-                        + "says where it was built"
-                : "an HttpClient of a stopping web application lets go of a ProxySelector of the application it "
-                        + "kept, and its warning says where it was built"));
+        improvements.add(new Improvement(FACADE_CLIENT, (SHUTDOWN_NOW.isPresent()
+                ? "an HttpClient of a stopping web application is shut down instead of left open, lets go of "
+                : "an HttpClient of a stopping web application lets go of ")
+                + "the application's ProxySelector, Authenticator, CookieHandler and Executor it holds, one kept in a "
+                + "static field is found on every Java release, and its warning says where it was built"));
+        for (Internal internal : InitializedStatics.needs()) {
+            improvements.add(new Improvement(internal,
+                    "an HttpClient kept in a static field of a stopping web application is found"));
+        }
         return improvements;
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws IllegalAccessException {
+        Set<Object> found = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Thread thread : LiveThreads.all()) {
             if (!isSelector(thread)) {
                 continue;
@@ -89,17 +98,91 @@ final class HttpClients implements LeakCheck {
             if (link.isEmpty()) {
                 continue;
             }
+            Object client = SELECTOR_OWNER.available() ? SELECTOR_OWNER.get(thread) : null;
+            if (client != null) {
+                found.add(client);
+            }
             Scan.Leak leak = scan.leak("java.net.http.HttpClient built by the application")
-                    .via(List.of(link.get())).onThreads(List.of(thread.getName())).createdAt(builtAt(thread));
+                    .via(List.of(link.get())).onThreads(List.of(thread.getName()))
+                    .createdAt(client == null ? null : builtAt(client));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
-            } else if (canClose()) {
-                leak.fixed(close(SELECTOR_OWNER.get(thread), scan.policy().threadStopWait()));
-            } else {
-                leak.fixed(detach(thread, scan.ownership().replacement()) + releaseSelector(thread, scan.ownership())
-                        + "; the client was left open (" + whyNotClosed() + ")");
+                continue;
+            }
+            letGo(leak, client, thread, true, scan);
+        }
+        if (InitializedStatics.available() && FACADE_CLIENT.available() && HttpClientHoldings.available()) {
+            searchStatics(scan, found);
+        }
+    }
+
+    /** The clients kept in static fields of the application, but for those its selector threads already named. */
+    private static void searchStatics(Scan scan, Set<Object> found) throws IllegalAccessException {
+        for (Class<?> type : InitializedStatics.classes(scan.loader())) {
+            if (scan.expired()) {
+                scan.leak("static fields of " + type.getName() + " and later classes were not searched for HttpClients")
+                        .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
+                return;
+            }
+            for (Field field : InitializedStatics.referenceFields(type)) {
+                Object value = field.get(null);
+                if (value != null && value.getClass().getName().equals(FACADE_CLASS)
+                        && found.add(FACADE_CLIENT.get(value))) {
+                    inspectKept(FACADE_CLIENT.get(value), type.getName() + "." + field.getName(), scan);
+                }
             }
         }
+    }
+
+    /** A client kept in a static field of the application leaks it when it holds anything of the application. */
+    private static void inspectKept(Object client, String field, Scan scan) {
+        List<String> kept = HttpClientHoldings.kept(client, scan.ownership());
+        Optional<List<String>> path = scan.reach().from(client);
+        if (kept.isEmpty() && path.isEmpty()) {
+            return;
+        }
+        Thread selector = HttpClientHoldings.selectorThread(client);
+        boolean open = selector.isAlive();
+        List<String> chain = new ArrayList<>();
+        chain.add(open ? "its selector thread" : "the JDK's Cleaner, until the client is unreachable");
+        if (kept.isEmpty()) {
+            chain.addAll(path.get());
+        }
+        Scan.Leak leak = scan.leak("java.net.http.HttpClient kept in static field " + field + ", holding "
+                + (kept.isEmpty() ? "an object of the application" : String.join(" and ", kept)))
+                .via(chain).onThreads(open ? List.of(selector.getName()) : List.of()).createdAt(builtAt(client));
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+            return;
+        }
+        letGo(leak, client, null, open, scan);
+    }
+
+    /**
+     * Shuts the client down where Java can, else detaches the selector thread that marked it as the application's,
+     * then has it let go of what it holds of the application. {@code client} is null when its internals are closed.
+     */
+    private static void letGo(Scan.Leak leak, Object client, Thread markedSelector, boolean open, Scan scan) {
+        List<String> done = new ArrayList<>();
+        if (open && canClose()) {
+            done.add(close(client, scan.policy().threadStopWait()));
+        } else if (markedSelector != null) {
+            done.add(detach(markedSelector, scan.ownership().replacement()));
+        }
+        if (client != null && HttpClientHoldings.available()) {
+            done.addAll(HttpClientHoldings.release(client, scan.ownership()));
+        }
+        if (open && !canClose()) {
+            done.add("the client was left open (" + whyNotClosed() + ")");
+        }
+        Optional<List<String>> still = client == null ? Optional.empty() : scan.reach().from(client);
+        if (still.isEmpty()) {
+            leak.fixed(String.join("; ", done));
+            return;
+        }
+        done.add("it still holds the application through " + String.join(" -> ", still.get())
+                + ", which leakguard does not release");
+        leak.warned(String.join("; ", done));
     }
 
     /** True for the thread an HttpClient runs for as long as it lives. */
@@ -117,11 +200,8 @@ final class HttpClients implements LeakCheck {
     }
 
     /** Where the client was built, when instrumented code recorded it and the client's internals may be read. */
-    static String builtAt(Thread selector) {
-        if (!SELECTOR_OWNER.available() || !FACADE.available()) {
-            return null;
-        }
-        return CreationSites.of(((Reference<?>) FACADE.get(SELECTOR_OWNER.get(selector))).get());
+    static String builtAt(Object client) {
+        return FACADE.available() ? CreationSites.of(((Reference<?>) FACADE.get(client)).get()) : null;
     }
 
     private static String detach(Thread thread, ClassLoader replacement) {
@@ -130,31 +210,6 @@ final class HttpClients implements LeakCheck {
         return InheritedAccessControl.clear(thread)
                 ? done + " and the access control context it inherited from the application replaced"
                 : done;
-    }
-
-    /**
-     * Gives the application's own client the JDK's proxy selector in place of the application's, which it kept from
-     * the default of when it was built, or was given. Left open, the client lives until the application is collected,
-     * and with that selector it would never be: the running selector thread holds the client, the client the
-     * selector, the selector the application, and the application the client.
-     */
-    private static String releaseSelector(Thread selector, Ownership ownership) {
-        ProxySelector jdks = NetDefaults.startupProxySelector();
-        if (!PROXY_SELECTOR.available() || !USER_PROXY_SELECTOR.available() || !SELECTOR_OWNER.available()
-                || jdks == null || ownership.ownsObject(jdks)) {
-            return "";
-        }
-        Object client = SELECTOR_OWNER.get(selector);
-        Object kept = PROXY_SELECTOR.get(client);
-        if (!ownership.ownsObject(kept)) {
-            return "";
-        }
-        PROXY_SELECTOR.set(client, jdks);
-        if (USER_PROXY_SELECTOR.get(client) == kept) {
-            USER_PROXY_SELECTOR.set(client, null);
-        }
-        return "; the application's ProxySelector " + Describe.object(kept) + " it kept replaced by "
-                + Describe.object(jdks);
     }
 
     private static boolean canClose() {

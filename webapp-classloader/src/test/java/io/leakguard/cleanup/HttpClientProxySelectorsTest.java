@@ -8,8 +8,6 @@ import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Field;
-import java.net.http.HttpClient;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.AfterEach;
@@ -39,44 +37,49 @@ class HttpClientProxySelectorsTest {
     }
 
     /**
-     * Until Java 24 leakguard recognises the application's own client by its selector thread; left open, the client
-     * must let go of the selector, or the application and its client would hold each other for good. From Java 24 on
-     * the client is only named.
+     * Until Java 24 leakguard recognises the application's own client by its selector thread, and on every Java
+     * release by the static field the application keeps it in. Left open, the client must let go of the selector, or
+     * the application and its client would hold each other for good; and from Java 20 on, closed too, since the
+     * JDK's Cleaner holds the client for as long as the application's field does.
      */
     @ParameterizedTest
-    @CsvSource({"proxyselector, httpclient, kept by a java.net.http.HttpClient built at",
-            "httpclientproxied, httpclientproxied, given to a java.net.http.HttpClient built at"})
-    void theWebappsOwnClientLetsGoOfItsSelector(String first, String then, String named) throws Exception {
+    @CsvSource({"proxyselector, httpclient", "httpclientproxied, httpclientproxied"})
+    void theWebappsOwnClientLetsGoOfItsSelector(String first, String then) throws Exception {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
             Context a = tomcat.deploy("jvm-registrations", "/a", true);
             tomcat.get("/a/leak?kind=" + first);
             tomcat.get("/a/leak?kind=" + then);
-            Object client = clientOf(a);
             WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
 
-            if (JAVA >= 24) {
-                // No thread of the client marks it as the application's any more: it is only named.
-                assertTrue(single(log.warnings("/a").stream().filter(w -> w.contains("ProxySelector leak")).toList())
-                        .contains(named + " " + SERVLET + ".register("), log.all());
-                HttpClient.class.getMethod("shutdownNow").invoke(client);
-                return;
-            }
-            if (JAVA < 21) {
-                String warning = single(log.warnings("/a").stream().filter(w -> w.contains("HttpClient leak")).toList());
-                assertTrue(warning.contains("; the application's ProxySelector " + SERVLET + "$NoProxies@"), warning);
-                assertTrue(warning.contains(" it kept replaced by sun.net.spi.DefaultProxySelector@"), warning);
-            }
-            client = null;
+            String warning = single(log.warnings("/a").stream().filter(w -> w.contains("HttpClient leak")).toList());
+            assertTrue(warning.contains(JAVA < 24 ? "java.net.http.HttpClient built by the application"
+                    : "java.net.http.HttpClient kept in static field " + SERVLET + ".client, holding ProxySelector "
+                            + SERVLET + "$NoProxies@"), warning);
+            assertTrue(warning.contains("; ProxySelector " + SERVLET + "$NoProxies@"), warning);
+            assertTrue(warning.contains(" replaced by sun.net.spi.DefaultProxySelector@"), warning);
             assertTrue(Gc.collected(aLoader), log.all());
             assertTrue(log.warnings("/a").stream().noneMatch(w -> w.contains("ProxySelector leak")), log.all());
         }
     }
 
-    /** The client the fixture keeps in a static field. */
-    private static Object clientOf(Context webapp) throws ReflectiveOperationException {
-        Field client = webapp.getLoader().getClassLoader().loadClass(SERVLET).getDeclaredField("client");
-        client.setAccessible(true);
-        return client.get(null);
+    /** With {@code httpClients} off, the application's own client is named by how it came to keep the selector. */
+    @ParameterizedTest
+    @CsvSource({"proxyselector, httpclient, kept by a java.net.http.HttpClient built at",
+            "httpclientproxied, httpclientproxied, given to a java.net.http.HttpClient built at"})
+    void withoutTheHttpClientsCheckTheSelectorIsNamed(String first, String then, String named) {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("httpClients", Mode.OFF));
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context a = tomcat.deploy("jvm-registrations", "/a", true);
+            tomcat.get("/a/leak?kind=" + first);
+            tomcat.get("/a/leak?kind=" + then);
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            assertTrue(single(log.warnings("/a").stream().filter(w -> w.contains("ProxySelector leak")).toList())
+                    .contains(named + " " + SERVLET + ".register("), log.all());
+            assertTrue(Gc.leaked(aLoader), log.all());
+            Report late = CleanupEngine.standard().clean(aLoader.get(), "/a", Policy.defaults());
+            assertTrue(Gc.collected(aLoader), late.findings()::toString);
+        }
     }
 
     @Test
