@@ -1,6 +1,7 @@
 package io.leakguard.cleanup;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * HttpClients that keep the web application's ProxySelector. A client built without a proxy of its own takes the
@@ -10,7 +11,8 @@ import java.util.List;
  * application's selector keeps it the same way.
  *
  * <p>Only warns, whatever the setting: the client may be another application's, and giving it another selector would
- * change where its requests go. The application's own clients that {@link HttpClients} recognises, it fixes itself.
+ * change where its requests go. The application's own clients that {@link HttpClients} recognises, it reports and
+ * fixes itself, so they are left to it unless it is off.
  * The application stays in memory until the client is closed or collected; the warning says where the client was
  * built when instrumented code recorded it. Reading a client's selector needs
  * {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}; without it this check finds nothing, as the
@@ -41,11 +43,13 @@ final class HttpClientProxySelectors implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws IllegalAccessException {
         if (!HttpClientHoldings.PROXY_SELECTOR.available() || !HttpClients.SELECTOR_OWNER.available()
                 || !HttpClientHoldings.USER_PROXY_SELECTOR.available()) {
             return;
         }
+        // Looked for once a client keeps the application's selector, which few do.
+        Set<Object> applications = null;
         for (Thread thread : LiveThreads.all()) {
             if (!HttpClients.isSelector(thread)) {
                 continue;
@@ -53,6 +57,12 @@ final class HttpClientProxySelectors implements LeakCheck {
             Object client = HttpClients.SELECTOR_OWNER.get(thread);
             Object selector = HttpClientHoldings.PROXY_SELECTOR.get(client);
             if (!scan.ownership().ownsObject(selector)) {
+                continue;
+            }
+            if (applications == null) {
+                applications = HttpClients.applications(scan);
+            }
+            if (applications.contains(client)) {
                 continue;
             }
             String builtAt = HttpClients.builtAt(client);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -111,27 +112,53 @@ final class HttpClients implements LeakCheck {
             }
             letGo(leak, client, thread, true, scan);
         }
-        if (InitializedStatics.available() && FACADE_CLIENT.available() && HttpClientHoldings.available()) {
-            searchStatics(scan, found);
+        if (HttpClientHoldings.available()) {
+            for (Map.Entry<Object, String> kept : keptInStatics(scan).entrySet()) {
+                if (found.add(kept.getKey())) {
+                    inspectKept(kept.getKey(), kept.getValue(), scan);
+                }
+            }
         }
     }
 
-    /** The clients kept in static fields of the application, but for those its selector threads already named. */
-    private static void searchStatics(Scan scan, Set<Object> found) throws IllegalAccessException {
+    /**
+     * The clients this check reports as the application's when it is on: those whose selector thread marks them so,
+     * and those the application keeps in its static fields.
+     */
+    static Set<Object> applications(Scan scan) throws IllegalAccessException {
+        Set<Object> clients = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (scan.policy().mode(new HttpClients()) == Mode.OFF || !SELECTOR_OWNER.available()) {
+            return clients;
+        }
+        for (Thread thread : LiveThreads.all()) {
+            if (isSelector(thread) && linkToWebapp(thread, scan.ownership()).isPresent()) {
+                clients.add(SELECTOR_OWNER.get(thread));
+            }
+        }
+        clients.addAll(keptInStatics(scan).keySet());
+        return clients;
+    }
+
+    /** The clients behind the HttpClients kept in the application's static fields, each with its field. */
+    private static Map<Object, String> keptInStatics(Scan scan) throws IllegalAccessException {
+        Map<Object, String> kept = new IdentityHashMap<>();
+        if (!InitializedStatics.available() || !FACADE_CLIENT.available()) {
+            return kept;
+        }
         for (Class<?> type : InitializedStatics.classes(scan.loader())) {
             if (scan.expired()) {
                 scan.leak("static fields of " + type.getName() + " and later classes were not searched for HttpClients")
                         .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
-                return;
+                return kept;
             }
             for (Field field : InitializedStatics.referenceFields(type)) {
                 Object value = field.get(null);
-                if (value != null && value.getClass().getName().equals(FACADE_CLASS)
-                        && found.add(FACADE_CLIENT.get(value))) {
-                    inspectKept(FACADE_CLIENT.get(value), type.getName() + "." + field.getName(), scan);
+                if (value != null && value.getClass().getName().equals(FACADE_CLASS)) {
+                    kept.putIfAbsent(FACADE_CLIENT.get(value), type.getName() + "." + field.getName());
                 }
             }
         }
+        return kept;
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */

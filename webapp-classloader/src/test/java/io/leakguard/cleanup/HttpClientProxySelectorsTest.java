@@ -62,6 +62,24 @@ class HttpClientProxySelectorsTest {
         }
     }
 
+    /** Warned about only, the application's own client is one leak with one warning, not one per check. */
+    @Test
+    void theWebappsOwnClientIsReportedOnceWhenOnlyWarnedAbout() {
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("httpClients", Mode.WARN));
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(); LogCapture log = LogCapture.start()) {
+            Context a = tomcat.deploy("jvm-registrations", "/a", true);
+            tomcat.get("/a/leak?kind=httpclientproxied");
+            WeakReference<ClassLoader> aLoader = tomcat.undeploy(a);
+
+            String warning = single(log.warnings("/a").stream()
+                    .filter(w -> w.contains("HttpClient leak") || w.contains("ProxySelector leak")).toList());
+            assertTrue(warning.contains("HttpClient leak") && warning.endsWith("httpClients=warn"), warning);
+            assertTrue(Gc.leaked(aLoader), log.all());
+            Report late = CleanupEngine.standard().clean(aLoader.get(), "/a", Policy.defaults());
+            assertTrue(Gc.collected(aLoader), late.findings()::toString);
+        }
+    }
+
     /** With {@code httpClients} off, the application's own client is named by how it came to keep the selector. */
     @ParameterizedTest
     @CsvSource({"proxyselector, httpclient, kept by a java.net.http.HttpClient built at",
