@@ -38,6 +38,9 @@ final class KnownLeaks {
                     .anyMatch(k -> k.startsWith("field jdk.internal.net.http.HttpClientImpl"))),
             new Pattern("JDBC driver in DriverManager's list",
                     keys -> keys.contains("static java.sql.DriverManager.registeredDrivers")),
+            // An exception holds the classes of the frames it was made in until it is collected, whoever keeps it.
+            new Pattern("stack trace of a kept exception (Throwable.backtrace)",
+                    keys -> keys.contains("field java.lang.Throwable.backtrace")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
             // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")

@@ -103,6 +103,14 @@ class ExplainTest {
     public static final class Value {
     }
 
+    /** Code of the "web application" that makes an exception: the exception's stack names its class. */
+    public static final class Failing implements java.util.function.Supplier<Exception> {
+        @Override
+        public Exception get() {
+            return new IllegalStateException("made by the application");
+        }
+    }
+
     @Test
     void contextClassLoaderOfAThreadThatOutlivesTheApplication() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
@@ -129,6 +137,24 @@ class ExplainTest {
             assertEquals("static field", path.kind(), path.text());
             assertTrue(path.oneLine().endsWith("-> static ExplainTest.held (static field)"), path.text());
             assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Value@"));
+        } finally {
+            held = null;
+        }
+    }
+
+    @Test
+    void exceptionMadeInTheApplicationHeldByAServerClass() {
+        try {
+            LeakPath path = explain(loader -> {
+                @SuppressWarnings("unchecked")
+                java.util.function.Supplier<Exception> failing =
+                        (java.util.function.Supplier<Exception>) loader.newInstance(Failing.class);
+                held = failing.get();
+            });
+            assertEquals("stack trace of a kept exception (Throwable.backtrace)", path.kind(), path.text());
+            assertTrue(path.oneLine().contains("-> static ExplainTest.held -> Throwable.backtrace"), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("class io.leakguard.findleaks.ExplainTest$Failing"),
+                    path.text());
         } finally {
             held = null;
         }
