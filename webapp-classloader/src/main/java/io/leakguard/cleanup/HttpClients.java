@@ -7,6 +7,8 @@ import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,9 +29,10 @@ import java.util.Set;
  * client built lazily by a library in {@code $CATALINA_BASE/lib} on a request of this application looks the same;
  * whoever shares such a client should set {@code httpClients=warn}.
  *
- * <p>By the application's static fields, on every Java release: a client kept there that holds an object of the
- * application is never collected, open or closed (see {@link HttpClientHoldings}). This needs the static fields
- * to be read without initialising a class, as {@link StaticFields} does.
+ * <p>By the application's static fields, on every Java release: a client kept there, or in a field of an object of
+ * the application kept there, that holds an object of the application is never collected, open or closed (see
+ * {@link HttpClientHoldings}). This needs the static fields to be read without initialising a class, as
+ * {@link StaticFields} does.
  *
  * <p>On Java 21 and later a client of the application still open is shut down (its exchanges in progress are
  * aborted) and awaited for a bounded time; before, a marked selector thread is detached from the application and
@@ -139,7 +142,10 @@ final class HttpClients implements LeakCheck {
         return clients;
     }
 
-    /** The clients behind the HttpClients kept in the application's static fields, each with its field. */
+    /**
+     * The clients behind the HttpClients kept in the application's static fields, each with its field: held there
+     * directly, or by an object of the application held there, as a singleton of a client library holds its client.
+     */
     private static Map<Object, String> keptInStatics(Scan scan) throws IllegalAccessException {
         Map<Object, String> kept = new IdentityHashMap<>();
         if (!InitializedStatics.available() || !FACADE_CLIENT.available()) {
@@ -153,12 +159,32 @@ final class HttpClients implements LeakCheck {
             }
             for (Field field : InitializedStatics.referenceFields(type)) {
                 Object value = field.get(null);
-                if (value != null && value.getClass().getName().equals(FACADE_CLASS)) {
-                    kept.putIfAbsent(FACADE_CLIENT.get(value), type.getName() + "." + field.getName());
+                String name = type.getName() + "." + field.getName();
+                if (isClient(value)) {
+                    kept.putIfAbsent(FACADE_CLIENT.get(value), name);
+                } else if (value != null && scan.ownership().owns(value.getClass())) {
+                    keptBy(value, name, scan.ownership(), kept);
                 }
             }
         }
         return kept;
+    }
+
+    /** The clients an object of the application holds in its own fields, named from the static field holding it. */
+    private static void keptBy(Object holder, String name, Ownership ownership, Map<Object, String> kept)
+            throws IllegalAccessException {
+        for (Class<?> type = holder.getClass(); ownership.owns(type); type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers()) && HttpClient.class.isAssignableFrom(field.getType())
+                        && field.trySetAccessible() && isClient(field.get(holder))) {
+                    kept.putIfAbsent(FACADE_CLIENT.get(field.get(holder)), name + "." + field.getName());
+                }
+            }
+        }
+    }
+
+    private static boolean isClient(Object value) {
+        return value != null && value.getClass().getName().equals(FACADE_CLASS);
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */

@@ -27,6 +27,8 @@ class JvmRegistrationsTest {
 
     private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet$";
     private static final String CLIENT_FIELD = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.client";
+    private static final String SINGLETON_CLIENT_FIELD =
+            "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.api.client";
     private static final int JAVA = Runtime.version().feature();
 
     /** The fixture's kind, then what the warning must say: leak kind and thing, then the action taken. */
@@ -56,8 +58,9 @@ class JvmRegistrationsTest {
                 Arguments.of("httpclient", "HttpClient leak: java.net.http.HttpClient built by the application",
                         JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
                                 : "fixed: context class loader of its selector thread set to the parent loader"),
-                ownClient("httpclientauthenticated", "Authenticator " + SERVLET + "Credentials@"),
-                ownClient("httpclientexecutor", "Executor " + SERVLET + "Inline@"),
+                ownClient("httpclientauthenticated", CLIENT_FIELD, "Authenticator " + SERVLET + "Credentials@"),
+                ownClient("httpclientexecutor", CLIENT_FIELD, "Executor " + SERVLET + "Inline@"),
+                ownClient("httpclientsingleton", SINGLETON_CLIENT_FIELD, "Authenticator " + SERVLET + "Credentials@"),
                 Arguments.of("httpclientshutdown", "HttpClient leak: java.net.http.HttpClient kept in static field "
                         + CLIENT_FIELD + ", holding the java.io.IOException it was stopped with, thrown in the"
                         + " application's code; held through the JDK's Cleaner, until the client is unreachable",
@@ -71,9 +74,9 @@ class JvmRegistrationsTest {
      * A client the fixture keeps in a static field and that holds an object of the application: recognised by its
      * selector thread before Java 24, by the field from then on, and shut down where Java can.
      */
-    private static Arguments ownClient(String kind, String holding) {
+    private static Arguments ownClient(String kind, String field, String holding) {
         return Arguments.of(kind, "HttpClient leak: java.net.http.HttpClient " + (JAVA < 24
-                ? "built by the application" : "kept in static field " + CLIENT_FIELD + ", holding " + holding),
+                ? "built by the application" : "kept in static field " + field + ", holding " + holding),
                 (JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
                         : "the access control context it inherited from the application replaced") + "; " + holding);
     }
