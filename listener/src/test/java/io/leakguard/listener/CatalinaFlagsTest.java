@@ -2,16 +2,25 @@ package io.leakguard.listener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.Policy;
+import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Fixtures;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
 
 /**
- * What leakguard says at start-up under the flags catalina.sh passes and nothing else, which is how this module's
- * tests run: the one required flag missing as a warning, unchanged, and each optional flag with what it would add.
+ * What leakguard says under the flags catalina.sh passes and nothing else, which is how this module's tests run: at
+ * start-up the one required flag missing as a warning, unchanged, and each optional flag with what it would add; at a
+ * stop, what it could not do for want of one.
  */
 class CatalinaFlagsTest {
 
@@ -46,5 +55,35 @@ class CatalinaFlagsTest {
         assertTrue(lines.contains(JDBC_LINE), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.contains("ProxySelector, and with it the application, is named"
                 + " (httpClientProxySelectors)")), String.join("\n", lines));
+    }
+
+    /**
+     * Without the optional flag the application's own HttpClient is only detached from it, and the warning says that
+     * what the client holds went unread: here the application's Authenticator, which keeps it in memory.
+     */
+    @Test
+    void whatAnHttpClientHoldsGoesUnreadWithoutItsFlag() throws ReflectiveOperationException {
+        assumeTrue(Runtime.version().feature() < 24, "from Java 24 on only the client's field marks it as the"
+                + " application's, and reading static fields needs the required flag");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            Context context = tomcat.deployPlain("jvm-registrations", "/app");
+            tomcat.get("/app/leak?kind=httpclientauthenticated");
+            Field client = context.getLoader().getClassLoader()
+                    .loadClass("io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet").getDeclaredField("client");
+            client.setAccessible(true);
+            WeakReference<ClassLoader> loader = tomcat.undeploy(context);
+
+            String warning = Fixtures.single(log.warnings("/app"));
+            assertTrue(warning.contains("; whatever of the application the client holds (a ProxySelector,"
+                    + " Authenticator, CookieHandler or Executor) it keeps, unread without"
+                    + " --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED"), warning);
+            assertTrue(Gc.leaked(loader), "the client no longer holds its Authenticator: " + log.all());
+            // Not to leave the leak to the tests that follow: once nothing holds the client, its selector thread ends
+            // at its next wake-up, and the application goes with it.
+            client.set(null, null);
+            client = null;
+            Gc.collected(loader);
+        }
     }
 }

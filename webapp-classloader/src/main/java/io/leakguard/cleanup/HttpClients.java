@@ -224,6 +224,9 @@ final class HttpClients implements LeakCheck {
         }
         if (client != null && HttpClientHoldings.available()) {
             done.addAll(HttpClientHoldings.release(client, scan.ownership()));
+        } else {
+            done.add("whatever of the application the client holds (a ProxySelector, Authenticator, CookieHandler or"
+                    + " Executor) it keeps, unread without " + FACADE_CLIENT.missing());
         }
         if (open && !canClose()) {
             done.add("the client was left open (" + whyNotClosed() + ")");
