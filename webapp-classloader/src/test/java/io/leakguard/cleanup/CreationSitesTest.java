@@ -82,7 +82,9 @@ class CreationSitesTest {
                 Arguments.of("jvm-registrations", "/leak?kind=httpclientbuilder", "] HttpClient leak: ",
                         "jvm-registrations", REGISTRATIONS, "register", "HttpClient.newBuilder().build();"),
                 Arguments.of("jvm-registrations", "/leak?kind=httpclientauthenticated", "] HttpClient leak: ",
-                        "jvm-registrations", REGISTRATIONS, "register", ".authenticator(new Credentials())"))
+                        "jvm-registrations", REGISTRATIONS, "register", ".cookieHandler(new Cookies())"),
+                Arguments.of("jvm-registrations", "/leak?kind=httpclientsingleton", "] HttpClient leak: ",
+                        "jvm-registrations", REGISTRATIONS + "$Api", "<init>", "private final HttpClient client ="))
                 // From Java 24 on an HttpClient that holds nothing of its application cannot pin it: no warning.
                 .filter(kind -> JAVA < 24 || !((String) kind.get()[1]).matches(".*=httpclient(builder)?"));
     }
