@@ -41,6 +41,10 @@ final class KnownLeaks {
             // An exception holds the classes of the frames it was made in until it is collected, whoever keeps it.
             new Pattern("stack trace of a kept exception (Throwable.backtrace)",
                     keys -> keys.contains("field java.lang.Throwable.backtrace")),
+            // A Cleaner holds each action until its object is unreachable, which an object the application's own
+            // classes reach never is.
+            new Pattern("Cleaner action (CleanerImpl$PhantomCleanableRef.action)",
+                    keys -> keys.contains("field jdk.internal.ref.CleanerImpl$PhantomCleanableRef.action")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
             // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")

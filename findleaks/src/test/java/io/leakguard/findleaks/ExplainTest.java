@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.net.Authenticator;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -103,6 +104,13 @@ class ExplainTest {
     public static final class Value {
     }
 
+    /** What the "web application" asks a server's Cleaner to run once an object of the server is unreachable. */
+    public static final class Release implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
     /** Code of the "web application" that makes an exception: the exception's stack names its class. */
     public static final class Failing implements java.util.function.Supplier<Exception> {
         @Override
@@ -156,6 +164,23 @@ class ExplainTest {
             assertTrue(path.links().get(path.cut()).to().startsWith("class io.leakguard.findleaks.ExplainTest$Failing"),
                     path.text());
         } finally {
+            held = null;
+        }
+    }
+
+    @Test
+    void actionRegisteredWithACleaner() {
+        Cleaner cleaner = Cleaner.create();
+        Cleaner.Cleanable[] cleanable = new Cleaner.Cleanable[1];
+        held = new Object();
+        try {
+            LeakPath path = explain(loader -> cleanable[0] = cleaner.register(held,
+                    (Runnable) loader.newInstance(Release.class)));
+            assertEquals("Cleaner action (CleanerImpl$PhantomCleanableRef.action)", path.kind(), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Release@"),
+                    path.text());
+        } finally {
+            cleanable[0].clean();
             held = null;
         }
     }
