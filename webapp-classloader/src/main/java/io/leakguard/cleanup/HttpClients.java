@@ -158,6 +158,10 @@ final class HttpClients implements LeakCheck {
                 return kept;
             }
             for (Field field : InitializedStatics.referenceFields(type)) {
+                // Most static fields are of a type that can hold neither a client nor an object of the application.
+                if (!field.getType().isAssignableFrom(HttpClient.class) && !scan.ownership().owns(field.getType())) {
+                    continue;
+                }
                 Object value = field.get(null);
                 String name = type.getName() + "." + field.getName();
                 if (isClient(value)) {
