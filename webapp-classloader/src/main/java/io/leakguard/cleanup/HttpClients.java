@@ -6,9 +6,6 @@ import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,10 +26,9 @@ import java.util.Set;
  * client built lazily by a library in {@code $CATALINA_BASE/lib} on a request of this application looks the same;
  * whoever shares such a client should set {@code httpClients=warn}.
  *
- * <p>By the application's static fields, on every Java release: a client kept there, or in a field of an object of
- * the application kept there, that holds an object of the application is never collected, open or closed (see
- * {@link HttpClientHoldings}). This needs the static fields to be read without initialising a class, as
- * {@link StaticFields} does.
+ * <p>By the application's static fields ({@link StaticClients}), on every Java release: a client kept there that holds
+ * an object of the application is never collected, open or closed (see {@link HttpClientHoldings}). This needs the
+ * static fields to be read without initialising a class, as {@link StaticFields} does.
  *
  * <p>On Java 21 and later a client of the application still open is shut down (its exchanges in progress are
  * aborted) and awaited for a bounded time; before, a marked selector thread is detached from the application and
@@ -45,9 +41,6 @@ final class HttpClients implements LeakCheck {
     static final String SELECTOR_THREAD = "jdk.internal.net.http.HttpClientImpl$SelectorManager";
     /** The client a selector thread runs for. */
     static final InternalField SELECTOR_OWNER = JdkInternals.field(SELECTOR_THREAD, "owner");
-    private static final String FACADE_CLASS = "jdk.internal.net.http.HttpClientFacade";
-    /** The client behind the HttpClient object an application holds. */
-    private static final InternalField FACADE_CLIENT = JdkInternals.field(FACADE_CLASS, "impl");
     /** The client the application holds, which is what instrumented code recorded, wraps the selector's owner. */
     private static final InternalField FACADE = JdkInternals.field("jdk.internal.net.http.HttpClientImpl", "facadeRef");
     /** Public since Java 21. */
@@ -79,7 +72,7 @@ final class HttpClients implements LeakCheck {
                     "an HttpClient a web application built is also recognised by the protection domains its selector "
                             + "thread inherited, the only mark it carries on Java 19 to 23"));
         }
-        improvements.add(new Improvement(FACADE_CLIENT, (SHUTDOWN_NOW.isPresent()
+        improvements.add(new Improvement(StaticClients.FACADE_CLIENT, (SHUTDOWN_NOW.isPresent()
                 ? "an HttpClient of a stopping web application is shut down instead of left open, lets go of "
                 : "an HttpClient of a stopping web application lets go of ")
                 + "the application's ProxySelector, Authenticator, CookieHandler and Executor it holds, one kept in a "
@@ -116,7 +109,7 @@ final class HttpClients implements LeakCheck {
             letGo(leak, client, thread, true, scan);
         }
         if (HttpClientHoldings.available()) {
-            for (Map.Entry<Object, String> kept : keptInStatics(scan).entrySet()) {
+            for (Map.Entry<Object, String> kept : StaticClients.of(scan).entrySet()) {
                 if (found.add(kept.getKey())) {
                     inspectKept(kept.getKey(), kept.getValue(), scan);
                 }
@@ -138,57 +131,8 @@ final class HttpClients implements LeakCheck {
                 clients.add(SELECTOR_OWNER.get(thread));
             }
         }
-        clients.addAll(keptInStatics(scan).keySet());
+        clients.addAll(StaticClients.of(scan).keySet());
         return clients;
-    }
-
-    /**
-     * The clients behind the HttpClients kept in the application's static fields, each with its field: held there
-     * directly, or by an object of the application held there, as a singleton of a client library holds its client.
-     */
-    private static Map<Object, String> keptInStatics(Scan scan) throws IllegalAccessException {
-        Map<Object, String> kept = new IdentityHashMap<>();
-        if (!InitializedStatics.available() || !FACADE_CLIENT.available()) {
-            return kept;
-        }
-        for (Class<?> type : InitializedStatics.classes(scan.loader())) {
-            if (scan.expired()) {
-                scan.leak("static fields of " + type.getName() + " and later classes were not searched for HttpClients")
-                        .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
-                return kept;
-            }
-            for (Field field : InitializedStatics.referenceFields(type)) {
-                // Most static fields are of a type that can hold neither a client nor an object of the application.
-                if (!field.getType().isAssignableFrom(HttpClient.class) && !scan.ownership().owns(field.getType())) {
-                    continue;
-                }
-                Object value = field.get(null);
-                String name = type.getName() + "." + field.getName();
-                if (isClient(value)) {
-                    kept.putIfAbsent(FACADE_CLIENT.get(value), name);
-                } else if (value != null && scan.ownership().owns(value.getClass())) {
-                    keptBy(value, name, scan.ownership(), kept);
-                }
-            }
-        }
-        return kept;
-    }
-
-    /** The clients an object of the application holds in its own fields, named from the static field holding it. */
-    private static void keptBy(Object holder, String name, Ownership ownership, Map<Object, String> kept)
-            throws IllegalAccessException {
-        for (Class<?> type = holder.getClass(); ownership.owns(type); type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers()) && HttpClient.class.isAssignableFrom(field.getType())
-                        && field.trySetAccessible() && isClient(field.get(holder))) {
-                    kept.putIfAbsent(FACADE_CLIENT.get(field.get(holder)), name + "." + field.getName());
-                }
-            }
-        }
-    }
-
-    private static boolean isClient(Object value) {
-        return value != null && value.getClass().getName().equals(FACADE_CLASS);
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */
@@ -230,7 +174,7 @@ final class HttpClients implements LeakCheck {
             done.addAll(HttpClientHoldings.release(client, scan.ownership()));
         } else {
             done.add("whatever of the application the client holds (a ProxySelector, Authenticator, CookieHandler or"
-                    + " Executor) it keeps, unread without " + FACADE_CLIENT.missing());
+                    + " Executor) it keeps, unread without " + StaticClients.FACADE_CLIENT.missing());
         }
         if (open && !canClose()) {
             done.add("the client was left open (" + whyNotClosed() + ")");

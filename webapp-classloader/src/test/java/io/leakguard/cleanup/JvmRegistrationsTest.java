@@ -29,6 +29,8 @@ class JvmRegistrationsTest {
     private static final String CLIENT_FIELD = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.client";
     private static final String SINGLETON_CLIENT_FIELD =
             "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.api.client";
+    private static final String REGISTRY_CLIENT =
+            "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.CLIENTS value for key \"partner\"";
     private static final int JAVA = Runtime.version().feature();
 
     /** The fixture's kind, then what the warning must say: leak kind and thing, then the action taken. */
@@ -61,6 +63,7 @@ class JvmRegistrationsTest {
                 ownClient("httpclientauthenticated", CLIENT_FIELD, "Authenticator " + SERVLET + "Credentials@"),
                 ownClient("httpclientexecutor", CLIENT_FIELD, "Executor " + SERVLET + "Inline@"),
                 ownClient("httpclientsingleton", SINGLETON_CLIENT_FIELD, "Authenticator " + SERVLET + "Credentials@"),
+                ownClient("httpclientregistry", REGISTRY_CLIENT, "Authenticator " + SERVLET + "Credentials@"),
                 Arguments.of("httpclientshutdown", "HttpClient leak: java.net.http.HttpClient kept in static field "
                         + CLIENT_FIELD + ", holding the java.io.IOException it was stopped with, thrown in the"
                         + " application's code; held through the JDK's Cleaner, until the client is unreachable",

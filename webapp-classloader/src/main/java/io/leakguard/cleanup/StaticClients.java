@@ -1,0 +1,104 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.InternalField;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.http.HttpClient;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The {@code java.net.http.HttpClient}s a dying web application keeps in its static fields, as applications are told
+ * to share one client: in the field itself, in a JDK collection or map there, or in a field of an object of the
+ * application there, as a client library's singleton keeps its client. Deeper holders are not searched: the search
+ * runs on every stop, over every initialised class of the application.
+ */
+final class StaticClients {
+
+    private static final String FACADE_CLASS = "jdk.internal.net.http.HttpClientFacade";
+    /** The client behind the HttpClient object an application holds. */
+    static final InternalField FACADE_CLIENT = JdkInternals.field(FACADE_CLASS, "impl");
+
+    private final Ownership ownership;
+    /** The clients found, by identity, each with where: {@code com.acme.Api.INSTANCE.client}. */
+    private final Map<Object, String> found = new IdentityHashMap<>();
+
+    private StaticClients(Ownership ownership) {
+        this.ownership = ownership;
+    }
+
+    /**
+     * The clients behind the HttpClients the application keeps, each with where; empty when the static fields or the
+     * clients cannot be read. A search cut short by the check's budget is reported as skipped.
+     */
+    static Map<Object, String> of(Scan scan) throws IllegalAccessException {
+        StaticClients clients = new StaticClients(scan.ownership());
+        if (!InitializedStatics.available() || !FACADE_CLIENT.available()) {
+            return clients.found;
+        }
+        for (Class<?> type : InitializedStatics.classes(scan.loader())) {
+            if (scan.expired()) {
+                scan.leak("static fields of " + type.getName() + " and later classes were not searched for HttpClients")
+                        .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
+                break;
+            }
+            for (Field field : InitializedStatics.referenceFields(type)) {
+                // Most static fields are of a type that can hold neither a client nor an object of the application.
+                if (clients.mayHold(field.getType())) {
+                    clients.search(field.get(null), type.getName() + "." + field.getName(), true);
+                }
+            }
+        }
+        return clients.found;
+    }
+
+    private boolean mayHold(Class<?> type) {
+        return type.isAssignableFrom(HttpClient.class) || Collection.class.isAssignableFrom(type)
+                || Map.class.isAssignableFrom(type) || ownership.owns(type);
+    }
+
+    /** Looks at {@code value}, and when {@code deeper}, into it: a holder's fields, or a container's elements. */
+    private void search(Object value, String where, boolean deeper) throws IllegalAccessException {
+        if (value == null) {
+            return;
+        }
+        if (value.getClass().getName().equals(FACADE_CLASS)) {
+            found.putIfAbsent(FACADE_CLIENT.get(value), where);
+        } else if (deeper && ownership.owns(value.getClass())) {
+            searchFields(value, where);
+        } else if (deeper && Reach.isJdk(value.getClass())) {
+            searchContainer(value, where);
+        }
+    }
+
+    private void searchFields(Object holder, String where) throws IllegalAccessException {
+        for (Class<?> type = holder.getClass(); ownership.owns(type); type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers()) && field.getType().isAssignableFrom(HttpClient.class)
+                        && field.trySetAccessible()) {
+                    search(field.get(holder), where + "." + field.getName(), false);
+                }
+            }
+        }
+    }
+
+    /** Reads a JDK collection or map through its public API, as {@link Reach} does, which never modifies it. */
+    private void searchContainer(Object container, String where) throws IllegalAccessException {
+        Reach.Kind kind = Reach.shape(container.getClass()).kind();
+        try {
+            if (kind == Reach.Kind.ITERABLE) {
+                for (Object element : (Collection<?>) container) {
+                    search(element, where + " element", false);
+                }
+            } else if (kind == Reach.Kind.MAP) {
+                for (Map.Entry<?, ?> entry : ((Map<?, ?>) container).entrySet()) {
+                    search(entry.getValue(), where + " value for key " + Describe.object(entry.getKey()), false);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Changed while read (a stopped application's statics rarely are): what was not read is not reported.
+        }
+    }
+}
