@@ -164,6 +164,7 @@ final class HeapExplainer implements LeakDetector.Explainer {
                 case 0x06 -> "thread block of " + thread + " holding";
                 case 0x07 -> "monitor held on";
                 case HeapIndex.ROOT_THREAD_OBJECT -> "live " + thread;
+                case HeapIndex.ROOT_CLASS_VALUES -> "ClassValue values of a class (which one, the dump does not say)";
                 default -> "unknown root";
             };
         }

@@ -23,6 +23,9 @@ final class HeapIndex {
     private static final int HEAP_DUMP = 0x0C;
     private static final int HEAP_DUMP_SEGMENT = 0x1C;
     static final int ROOT_THREAD_OBJECT = 0x08;
+    /** Not an HPROF tag: the values ClassValues computed for a class, which HPROF shows without that class. */
+    static final int ROOT_CLASS_VALUES = 0x100;
+    private static final String CLASS_VALUE_MAP = "java/lang/ClassValue$ClassValueMap";
 
     final HprofFile file;
     final Map<Long, String> strings = new HashMap<>();
@@ -62,7 +65,26 @@ final class HeapIndex {
             }
         });
         index.sortObjects();
+        index.addClassValueRoots();
         return index;
+    }
+
+    /**
+     * Makes a root of each map of ClassValue values. A class keeps its map in a field of its {@code java.lang.Class}
+     * object, and HPROF writes a class as a class record, without the fields of that object: the map would look
+     * unreachable, and a leak through a ClassValue (JDK-8136353) would have no chain at all.
+     */
+    private void addClassValueRoots() {
+        Long mapClass = classNames.entrySet().stream().filter(e -> e.getValue().equals(CLASS_VALUE_MAP))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (mapClass == null) {
+            return;
+        }
+        for (int i = 0; i < objects; i++) {
+            if (file.u1(positions[i]) == INSTANCE && classOfInstance(positions[i]) == mapClass) {
+                roots.add(ROOT_CLASS_VALUES, ids[i], -1);
+            }
+        }
     }
 
     /** The index of the object with that id, or -1 for null, primitive arrays and ids not in the dump. */

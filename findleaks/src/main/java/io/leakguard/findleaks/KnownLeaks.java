@@ -41,6 +41,10 @@ final class KnownLeaks {
             // An exception holds the classes of the frames it was made in until it is collected, whoever keeps it.
             new Pattern("stack trace of a kept exception (Throwable.backtrace)",
                     keys -> keys.contains("field java.lang.Throwable.backtrace")),
+            // A class keeps the values every ClassValue computed for it, the ClassValue held only weakly: a value
+            // that reaches its own ClassValue keeps itself, the application with it (JDK-8136353).
+            new Pattern("ClassValue of a class outside the application (Class.classValueMap)",
+                    keys -> keys.get(0).startsWith("root ClassValue values")),
             // A Cleaner holds each action until its object is unreachable, which an object the application's own
             // classes reach never is.
             new Pattern("Cleaner action (CleanerImpl$PhantomCleanableRef.action)",

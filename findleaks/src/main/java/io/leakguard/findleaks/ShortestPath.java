@@ -14,8 +14,12 @@ import java.util.function.IntPredicate;
 final class ShortestPath {
 
     private static final int UNVISITED = Integer.MIN_VALUE;
-    /** HPROF root kinds: thread object, system class, JNI global, monitor, thread block, frames, JNI local, unknown. */
-    private static final int[] ROOT_PREFERENCE = {0x08, 0x05, 0x01, 0x07, 0x06, 0x03, 0x04, 0x02, 0xFF};
+    /**
+     * HPROF root kinds: thread object, system class, JNI global, monitor, thread block, frames, JNI local, unknown;
+     * then a class's ClassValue values, which a class keeps as long as it lives.
+     */
+    private static final int[] ROOT_PREFERENCE =
+            {0x08, 0x05, 0x01, 0x07, 0x06, 0x03, 0x04, 0x02, 0xFF, HeapIndex.ROOT_CLASS_VALUES};
 
     /** @param objects object indexes from the root's object to the target; @param root the index in the root list */
     record Found(int root, int[] objects) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 import java.net.Authenticator;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -17,6 +18,7 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Timer;
@@ -104,6 +106,23 @@ class ExplainTest {
     public static final class Value {
     }
 
+    /** A ClassValue of the "web application" whose value for a class of the JDK holds the application. */
+    public static final class Computed extends ClassValue<Object> implements Runnable {
+        /** As applications keep their ClassValues. */
+        static Computed instance;
+
+        @Override
+        protected Object computeValue(Class<?> type) {
+            return new Object[] {Computed.class};
+        }
+
+        @Override
+        public void run() {
+            instance = this;
+            get(String.class);
+        }
+    }
+
     /** What the "web application" asks a server's Cleaner to run once an object of the server is unreachable. */
     public static final class Release implements Runnable {
         @Override
@@ -165,6 +184,28 @@ class ExplainTest {
                     path.text());
         } finally {
             held = null;
+        }
+    }
+
+    @Test
+    void valueAClassValueComputedForAJdkClass() {
+        // Held weakly here, so that only String's values and the application hold the ClassValue.
+        List<WeakReference<Object>> computed = new ArrayList<>();
+        try {
+            LeakPath path = explain(loader -> {
+                Runnable classValue = (Runnable) loader.newInstance(Computed.class);
+                classValue.run();
+                computed.add(new WeakReference<>(classValue));
+            });
+            assertEquals("ClassValue of a class outside the application (Class.classValueMap)", path.kind(),
+                    path.text());
+            assertTrue(path.root().startsWith("ClassValue values of a class"), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("class io.leakguard.findleaks.ExplainTest$Computed"),
+                    path.text());
+        } finally {
+            if (computed.get(0).get() instanceof ClassValue<?> classValue) {
+                classValue.remove(String.class);
+            }
         }
     }
 
