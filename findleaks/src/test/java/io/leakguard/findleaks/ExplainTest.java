@@ -200,8 +200,8 @@ class ExplainTest {
             assertEquals("ClassValue of a class outside the application (Class.classValueMap)", path.kind(),
                     path.text());
             assertTrue(path.root().startsWith("ClassValue values of a class"), path.text());
-            assertTrue(path.links().get(path.cut()).to().startsWith("class io.leakguard.findleaks.ExplainTest$Computed"),
-                    path.text());
+            assertTrue(path.links().get(path.cut()).to()
+                    .startsWith("class io.leakguard.findleaks.ExplainTest$Computed"), path.text());
         } finally {
             if (computed.get(0).get() instanceof ClassValue<?> classValue) {
                 classValue.remove(String.class);
