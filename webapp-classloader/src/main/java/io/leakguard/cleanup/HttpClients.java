@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,20 +88,14 @@ final class HttpClients implements LeakCheck {
     @Override
     public void run(Scan scan) throws IllegalAccessException {
         Set<Object> found = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Thread thread : LiveThreads.all()) {
-            if (!isSelector(thread)) {
-                continue;
-            }
-            Optional<String> link = linkToWebapp(thread, scan.ownership());
-            if (link.isEmpty()) {
-                continue;
-            }
+        for (Map.Entry<Thread, String> marked : markedSelectors(scan.ownership()).entrySet()) {
+            Thread thread = marked.getKey();
             Object client = SELECTOR_OWNER.available() ? SELECTOR_OWNER.get(thread) : null;
             if (client != null) {
                 found.add(client);
             }
             Scan.Leak leak = scan.leak("java.net.http.HttpClient built by the application")
-                    .via(List.of(link.get())).onThreads(List.of(thread.getName()))
+                    .via(List.of(marked.getValue())).onThreads(List.of(thread.getName()))
                     .createdAt(client == null ? null : builtAt(client));
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
@@ -126,13 +121,22 @@ final class HttpClients implements LeakCheck {
         if (scan.policy().mode(new HttpClients()) == Mode.OFF || !SELECTOR_OWNER.available()) {
             return clients;
         }
-        for (Thread thread : LiveThreads.all()) {
-            if (isSelector(thread) && linkToWebapp(thread, scan.ownership()).isPresent()) {
-                clients.add(SELECTOR_OWNER.get(thread));
-            }
+        for (Thread thread : markedSelectors(scan.ownership()).keySet()) {
+            clients.add(SELECTOR_OWNER.get(thread));
         }
         clients.addAll(StaticClients.of(scan).keySet());
         return clients;
+    }
+
+    /** The selector threads that mark their client as the application's, each with how it is tied to it. */
+    private static Map<Thread, String> markedSelectors(Ownership ownership) {
+        Map<Thread, String> marked = new LinkedHashMap<>();
+        for (Thread thread : LiveThreads.all()) {
+            if (isSelector(thread)) {
+                linkToWebapp(thread, ownership).ifPresent(link -> marked.put(thread, link));
+            }
+        }
+        return marked;
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */

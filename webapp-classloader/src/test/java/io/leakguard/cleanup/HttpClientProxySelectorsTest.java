@@ -7,12 +7,12 @@ import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
+import io.leakguard.testing.ServerStarted;
 import java.lang.ref.WeakReference;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,21 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * An HttpClient keeps the ProxySelector it was built with. When that selector is another application's, the client
  * is left alone and named; when the client is the stopping application's own, it lets go of the selector.
  */
+@ExtendWith(ServerStarted.class)
 class HttpClientProxySelectorsTest {
 
     private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet";
     private static final int JAVA = Runtime.version().feature();
-
-    @BeforeAll
-    static void startLeakGuardBeforeAnyWebapp() {
-        // As at server start: the JDK's proxy selector is captured before a webapp can replace it.
-        CleanupEngine.standard();
-    }
-
-    @AfterEach
-    void restoreDefaults() {
-        LeakGuardClassLoader.setPolicy(Policy.defaults());
-    }
 
     /**
      * Until Java 24 leakguard recognises the application's own client by its selector thread, and on every Java

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
+import io.leakguard.testing.ServerStarted;
 import java.lang.ref.WeakReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * so stock Tomcat really leaks it. The resource bundle is held softly: it would go once memory runs short, but no
  * number of full collections before that frees it, which is what a leak looks like to an operator watching Metaspace.
  */
+@ExtendWith(ServerStarted.class)
 class JvmRegistrationsTest {
 
     private static final String SERVLET = "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet$";
@@ -82,17 +83,6 @@ class JvmRegistrationsTest {
                 ? "built by the application" : "kept in static field " + field + ", holding " + holding),
                 (JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
                         : "the access control context it inherited from the application replaced") + "; " + holding);
-    }
-
-    @BeforeAll
-    static void startLeakGuardBeforeAnyWebapp() {
-        // As at server start: the JDK's proxy selector is captured before a webapp can replace it.
-        CleanupEngine.standard();
-    }
-
-    @AfterEach
-    void restoreDefaults() {
-        LeakGuardClassLoader.setPolicy(Policy.defaults());
     }
 
     @ParameterizedTest
