@@ -67,15 +67,19 @@ class CreationSitesUnitTest {
         assertEquals("a.B.later(B.java:3)", CreationSites.of(later));
     }
 
-    /** Records more objects than the recorder holds; the ones past its capacity go unrecorded. */
+    /**
+     * Records objects, all kept alive, until one goes unrecorded: at most the recorder's capacity and one more, plus
+     * the records of earlier tests still waiting to be expunged, whose objects the collector may free meanwhile.
+     */
     private static WeakReference<Object> fill() {
         List<Object> created = new ArrayList<>();
-        for (int i = 0; i <= CreationSites.CAPACITY; i++) {
-            Object object = new Object();
-            created.add(object);
-            CreationSites.record(object, "a.B.fill(B.java:2)");
-        }
-        Object last = created.get(created.size() - 1);
+        Object last;
+        do {
+            last = new Object();
+            created.add(last);
+            CreationSites.record(last, "a.B.fill(B.java:2)");
+        } while (CreationSites.of(last) != null && created.size() <= 2 * CreationSites.CAPACITY);
+        assertTrue(created.size() <= 2 * CreationSites.CAPACITY, "every object was recorded");
         assertNull(CreationSites.of(last));
         assertEquals("a.B.fill(B.java:2)", CreationSites.of(created.get(0)));
         return new WeakReference<>(last);
