@@ -124,7 +124,8 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=responsecache"),
             new FixtureLeak("jvm-registrations", "/leak?kind=julhandler"),
             new FixtureLeak("jvm-registrations", "/leak?kind=bundle"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=rmi"))
+            new FixtureLeak("jvm-registrations", "/leak?kind=rmi"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=classvalue"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**
      * Applications that hold nothing of theirs once stopped. static-buffer's large static field is reported only with

@@ -30,6 +30,7 @@ final class LeakChecks {
             new HttpClientProxySelectors(),
             new LoggingHandlers(),
             new JdkCaches(),
+            new ClassValues(),
             new RmiExports(),
             new StaticFields());
 

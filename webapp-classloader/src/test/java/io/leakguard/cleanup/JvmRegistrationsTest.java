@@ -58,6 +58,9 @@ class JvmRegistrationsTest {
                         + " cache", "fixed: ResourceBundle.clearCache(web application loader)"),
                 Arguments.of("rmi", "RmiExport leak: remote object " + SERVLET + "Hello@",
                         "fixed: unexported"),
+                Arguments.of("classvalue", "ClassValue leak: value " + SERVLET + "Description@", " that ClassValue "
+                        + SERVLET + "Descriptions computed for class java.lang.String, which that class keeps as long"
+                        + " as the ClassValue lives; fixed: removed with ClassValue.remove(java.lang.String)"),
                 Arguments.of("httpclient", "HttpClient leak: java.net.http.HttpClient built by the application",
                         JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
                                 : "fixed: context class loader of its selector thread set to the parent loader"),
