@@ -125,7 +125,8 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=julhandler"),
             new FixtureLeak("jvm-registrations", "/leak?kind=bundle"),
             new FixtureLeak("jvm-registrations", "/leak?kind=rmi"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=classvalue"))
+            new FixtureLeak("jvm-registrations", "/leak?kind=classvalue"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=imageio"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**
      * Applications that hold nothing of theirs once stopped. static-buffer's large static field is reported only with
@@ -268,7 +269,8 @@ class TomcatDistributionIT {
      * module's classes folder when the build hands the test those (Tomcat's common loader reads lib/ as a folder too).
      */
     private static void installSharedLib(Path base) throws IOException, URISyntaxException {
-        Path sharedLib = Paths.get(ThreadScopedHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path sharedLib =
+                Paths.get(ThreadScopedHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path lib = Files.createDirectories(base.resolve("lib"));
         if (Files.isDirectory(sharedLib)) {
             copyTree(sharedLib, lib);

@@ -31,6 +31,7 @@ final class LeakChecks {
             new LoggingHandlers(),
             new JdkCaches(),
             new ClassValues(),
+            new ImageIoPlugins(),
             new RmiExports(),
             new StaticFields());
 

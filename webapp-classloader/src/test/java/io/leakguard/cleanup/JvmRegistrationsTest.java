@@ -58,6 +58,9 @@ class JvmRegistrationsTest {
                         + " cache", "fixed: ResourceBundle.clearCache(web application loader)"),
                 Arguments.of("rmi", "RmiExport leak: remote object " + SERVLET + "Hello@",
                         "fixed: unexported"),
+                Arguments.of("imageio", "ImageIoPlugin leak: ImageIO plugin io.leakguard.fixture.jvmregistrations."
+                        + "FixtureImageReaderSpi@",
+                        "in the JVM-wide IIORegistry; fixed: deregistered from every category"),
                 Arguments.of("classvalue", "ClassValue leak: value " + SERVLET + "Description@", " that ClassValue "
                         + SERVLET + "Descriptions computed for class java.lang.String, which that class keeps as long"
                         + " as the ClassValue lives; fixed: removed with ClassValue.remove(java.lang.String)"),

@@ -1,0 +1,114 @@
+package io.leakguard.cleanup;
+
+import io.leakguard.cleanup.jdk.Internal;
+import io.leakguard.cleanup.jdk.JdkInternals;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.spi.IIORegistry;
+
+/**
+ * ImageIO plugins of the web application's classes in the JVM-wide ImageIO registry. An application, or a plugin
+ * library in {@code WEB-INF/lib} such as TwelveMonkeys, calls {@code ImageIO.scanForPlugins()}, which registers every
+ * plugin its context class loader finds, and nothing ever deregisters them: the registry then keeps the application,
+ * and every other application's image lookups keep calling its stopped code. Each plugin of the application's classes
+ * is deregistered, which is what such a library's own servlet context listener does when it is installed.
+ *
+ * <p>Only applications that loaded a plugin class are looked at, so stopping one that never did neither loads
+ * ImageIO nor creates its registry.
+ */
+final class ImageIoPlugins implements LeakCheck {
+
+    private static final String SERVICE_PROVIDER = "javax.imageio.spi.IIOServiceProvider";
+
+    @Override
+    public String id() {
+        return "imageIoPlugins";
+    }
+
+    @Override
+    public String kind() {
+        return "ImageIoPlugin";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public List<Internal> needs() {
+        return List.of(LoadedClasses.CLASSES);
+    }
+
+    @Override
+    public void run(Scan scan) {
+        if (!JdkInternals.hasModule("java.desktop")
+                || LoadedClasses.of(scan.loader()).stream().noneMatch(ImageIoPlugins::isPlugin)) {
+            return;
+        }
+        Registry.deregister(scan);
+    }
+
+    /** Told by name, so that looking does not load ImageIO into a server that never used it. */
+    private static boolean isPlugin(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(SERVICE_PROVIDER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Apart, so that a runtime without {@code java.desktop} never links a class that names its types. */
+    private static final class Registry {
+
+        static void deregister(Scan scan) {
+            IIORegistry registry = registry(scan.ownership());
+            for (Object plugin : pluginsOf(scan.ownership(), registry)) {
+                Scan.Leak leak =
+                        scan.leak("ImageIO plugin " + Describe.object(plugin) + " in the JVM-wide IIORegistry");
+                if (!scan.fixing()) {
+                    leak.warned(scan.policyReason());
+                    continue;
+                }
+                registry.deregisterServiceProvider(plugin);
+                leak.fixed("deregistered from every category");
+            }
+        }
+
+        /**
+         * The registry; should this be its first use, it is made under the server's loader, since making it
+         * registers every plugin the context class loader finds, and Tomcat stops an application under its own.
+         */
+        private static IIORegistry registry(Ownership ownership) {
+            Thread thread = Thread.currentThread();
+            ClassLoader context = thread.getContextClassLoader();
+            thread.setContextClassLoader(ownership.replacement());
+            try {
+                return IIORegistry.getDefaultInstance();
+            } finally {
+                thread.setContextClassLoader(context);
+            }
+        }
+
+        /** Each plugin once, though it may serve several categories; told apart by identity, not by its equals. */
+        private static List<Object> pluginsOf(Ownership ownership, IIORegistry registry) {
+            List<Object> plugins = new ArrayList<>();
+            Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Iterator<Class<?>> categories = registry.getCategories(); categories.hasNext();) {
+                for (Iterator<?> providers = registry.getServiceProviders(categories.next(), false);
+                        providers.hasNext();) {
+                    Object provider = providers.next();
+                    if (ownership.ownsObject(provider) && seen.add(provider)) {
+                        plugins.add(provider);
+                    }
+                }
+            }
+            return plugins;
+        }
+    }
+}
