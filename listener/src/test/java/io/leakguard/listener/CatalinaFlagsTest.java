@@ -44,6 +44,8 @@ class CatalinaFlagsTest {
         if (Runtime.version().feature() < 24) {
             flags.add("--add-opens=java.base/java.security=ALL-UNNAMED");
         }
+        flags.add("--add-opens=java.base/javax.net.ssl=ALL-UNNAMED");
+        flags.add("--add-opens=java.base/sun.security.ssl=ALL-UNNAMED");
         // A client keeps the ProxySelector it was built with on every Java release.
         flags.add("--add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED");
         flags.add("--add-opens=java.rmi/sun.rmi.server=ALL-UNNAMED");
@@ -55,6 +57,12 @@ class CatalinaFlagsTest {
         assertTrue(lines.contains(JDBC_LINE), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.contains("ProxySelector, and with it the application, is named"
                 + " (httpClientProxySelectors)")), String.join("\n", lines));
+        assertTrue(lines.contains("leakguard: the optional flag --add-opens=java.base/sun.security.ssl=ALL-UNNAMED is"
+                + " not set; with it, a default SSLSocketFactory or SSLContext the JDK made from the application's"
+                + " trust manager, as nearly all are, is found and reset (together with"
+                + " --add-opens=java.base/javax.net.ssl=ALL-UNNAMED) (httpsDefaults). Add it to CATALINA_OPTS or"
+                + " JAVA_OPTS for a more complete cleanup."),
+                String.join("\n", lines));
     }
 
     /**

@@ -27,6 +27,7 @@ final class LeakChecks {
             new PlatformMBeans(),
             new DefaultUncaughtExceptionHandler(),
             new NetDefaults(),
+            new HttpsDefaults(),
             new HttpClientProxySelectors(),
             new LoggingHandlers(),
             new JdkCaches(),

@@ -33,6 +33,11 @@ class JvmRegistrationsTest {
     private static final String REGISTRY_CLIENT =
             "io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet.CLIENTS value for key \"partner\"";
     private static final int JAVA = Runtime.version().feature();
+    /** The end of the chain an SSL default reaches the application through: the trust manager the JDK wrapped. */
+    private static final String SSL_CONTEXT_TRUSTING = "-> AbstractTrustManagerWrapper.tm " + SERVLET
+            + "TrustEveryone@";
+    private static final String SSL_DEFAULT_RESET = "; fixed: reset to none: the JDK makes its own default again on"
+            + " next use";
 
     /** The fixture's kind, then what the warning must say: leak kind and thing, then the action taken. */
     static Stream<Arguments> kinds() {
@@ -58,6 +63,13 @@ class JvmRegistrationsTest {
                         + " cache", "fixed: ResourceBundle.clearCache(web application loader)"),
                 Arguments.of("rmi", "RmiExport leak: remote object " + SERVLET + "Hello@",
                         "fixed: unexported"),
+                Arguments.of("hostnameverifier", "HttpsDefault leak: default HostnameVerifier " + SERVLET + "AnyHost@",
+                        "fixed: HttpsURLConnection.setDefaultHostnameVerifier(javax.net.ssl.HttpsURLConnection"
+                                + "$DefaultHostnameVerifier@"),
+                Arguments.of("sslsocketfactory", "HttpsDefault leak: HttpsURLConnection's default SSLSocketFactory"
+                        + " sun.security.ssl.SSLSocketFactoryImpl@", SSL_DEFAULT_RESET),
+                Arguments.of("sslcontext", "HttpsDefault leak: default SSLContext javax.net.ssl.SSLContext@",
+                        SSL_DEFAULT_RESET),
                 Arguments.of("imageio", "ImageIoPlugin leak: ImageIO plugin io.leakguard.fixture.jvmregistrations."
                         + "FixtureImageReaderSpi@",
                         "in the JVM-wide IIORegistry; fixed: deregistered from every category"),
@@ -109,6 +121,7 @@ class JvmRegistrationsTest {
             String warning = single(log.warnings("/app"));
             assertTrue(warning.contains("leakguard: [/app] " + leak), warning);
             assertTrue(warning.contains(action), warning);
+            assertTrue(!kind.startsWith("ssl") || warning.contains(SSL_CONTEXT_TRUSTING), warning);
         });
     }
 
