@@ -1,5 +1,6 @@
 package io.leakguard.listener;
 
+import io.leakguard.cleanup.CleanupEngine;
 import io.leakguard.cleanup.ReportLog;
 import io.leakguard.loader.LeakGuardClassLoader;
 import org.apache.catalina.Lifecycle;
@@ -43,6 +44,8 @@ public class LeakPreventionListener implements LifecycleListener {
 
     private void init(Server server) {
         settings.verify();
+        // Catalina has by now replaced System.out and System.err with its own, after reading server.xml.
+        CleanupEngine.serverInitialising();
         announce();
         LeakGuardClassLoader.setPolicy(settings.policy());
         JreOffenders.preload(settings::jreOffenderEnabled, settings.jreOffendersConfigured());

@@ -127,7 +127,8 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=rmi"),
             new FixtureLeak("jvm-registrations", "/leak?kind=classvalue"),
             new FixtureLeak("jvm-registrations", "/leak?kind=imageio"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=hostnameverifier"))
+            new FixtureLeak("jvm-registrations", "/leak?kind=hostnameverifier"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=sysout"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**
      * Applications that hold nothing of theirs once stopped. static-buffer's large static field is reported only with
@@ -259,6 +260,8 @@ class TomcatDistributionIT {
                     "leak lines of " + context + "\n" + log);
         }
         assertTrue(log.contains("leakguard: [/clean] stopped: 0 leaks fixed, 0 warned, 0 skipped in "), log);
+        // Catalina replaces System.out after reading server.xml, so the server's stream is the one it made then.
+        assertTrue(log.contains("fixed: System.setOut(org.apache.tomcat.util.log.SystemLogHandler@"), log);
     }
 
     private static Path war(Path base, String context) {

@@ -28,6 +28,15 @@ public final class CleanupEngine {
         return new CleanupEngine(LeakChecks.ALL);
     }
 
+    /**
+     * Takes note of what the server has set JVM-wide by now, to give it back when a web application replaced it:
+     * {@code System.out} and {@code System.err}. Called by a container once its own start-up has set them and before
+     * any web application starts; without the call, leakguard takes what was in place when it loaded.
+     */
+    public static void serverInitialising() {
+        SystemStreams.remember();
+    }
+
     public Report clean(ClassLoader dying, String webapp, Policy policy) {
         long start = System.nanoTime();
         List<Finding> findings = new ArrayList<>();

@@ -67,7 +67,9 @@ final class ImageIoPlugins implements LeakCheck {
     private static final class Registry {
 
         static void deregister(Scan scan) {
-            IIORegistry registry = registry(scan.ownership());
+            // Should this be the registry's first use, making it registers every plugin the context class loader
+            // finds: the engine runs checks with its own loader as the context one.
+            IIORegistry registry = IIORegistry.getDefaultInstance();
             for (Object plugin : pluginsOf(scan.ownership(), registry)) {
                 Scan.Leak leak =
                         scan.leak("ImageIO plugin " + Describe.object(plugin) + " in the JVM-wide IIORegistry");
@@ -77,21 +79,6 @@ final class ImageIoPlugins implements LeakCheck {
                 }
                 registry.deregisterServiceProvider(plugin);
                 leak.fixed("deregistered from every category");
-            }
-        }
-
-        /**
-         * The registry; should this be its first use, it is made under the server's loader, since making it
-         * registers every plugin the context class loader finds, and Tomcat stops an application under its own.
-         */
-        private static IIORegistry registry(Ownership ownership) {
-            Thread thread = Thread.currentThread();
-            ClassLoader context = thread.getContextClassLoader();
-            thread.setContextClassLoader(ownership.replacement());
-            try {
-                return IIORegistry.getDefaultInstance();
-            } finally {
-                thread.setContextClassLoader(context);
             }
         }
 

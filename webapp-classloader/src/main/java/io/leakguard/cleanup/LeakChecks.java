@@ -28,6 +28,7 @@ final class LeakChecks {
             new DefaultUncaughtExceptionHandler(),
             new NetDefaults(),
             new HttpsDefaults(),
+            new SystemStreams(),
             new HttpClientProxySelectors(),
             new LoggingHandlers(),
             new JdkCaches(),

@@ -14,7 +14,12 @@ final class DyingLoader extends ClassLoader {
     }
 
     Object newMarker() throws Exception {
-        String name = Marker.class.getName();
+        return newInstance(Marker.class);
+    }
+
+    /** An instance of this loader's own copy of {@code template}, public with a public no-argument constructor. */
+    Object newInstance(Class<?> template) throws Exception {
+        String name = template.getName();
         Class<?> own = findLoadedClass(name);
         if (own == null) {
             try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {

@@ -1,0 +1,84 @@
+package io.leakguard.cleanup;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code System.out} or {@code System.err} replaced by a stream that reaches the web application, as libraries that
+ * send console output to the application's logging do. The JVM keeps the stream in a static field: the application
+ * stays in memory, and everything the server prints afterwards goes through its stopped code.
+ *
+ * <p>Each goes back to the server's stream (Tomcat's {@code SystemLogHandler}), see {@link #remember()}. A stream
+ * of another application that wraps this one's is left in place and reported: resetting it would silently undo that
+ * application's redirection.
+ */
+final class SystemStreams implements LeakCheck {
+
+    /**
+     * The server's streams, from before any web application ran: first those of the moment leakguard loads, then, on
+     * Tomcat, those of the moment the server initialises, since Tomcat replaces both after reading server.xml.
+     */
+    private static volatile PrintStream serverOut = System.out;
+    private static volatile PrintStream serverErr = System.err;
+
+    /** Takes the current streams as the server's. */
+    static void remember() {
+        serverOut = System.out;
+        serverErr = System.err;
+    }
+
+    @Override
+    public String id() {
+        return "systemStreams";
+    }
+
+    @Override
+    public String kind() {
+        return "SystemStream";
+    }
+
+    @Override
+    public Mode defaultMode() {
+        return Mode.FIX;
+    }
+
+    @Override
+    public void run(Scan scan) {
+        reset(scan, "out", System.out, serverOut, System::setOut);
+        reset(scan, "err", System.err, serverErr, System::setErr);
+    }
+
+    /** {@code name} is {@code out} or {@code err}. */
+    private static void reset(Scan scan, String name, PrintStream current, PrintStream startup,
+            Consumer<PrintStream> setter) {
+        Optional<List<String>> path = scan.reach().from(current);
+        if (path.isEmpty()) {
+            return;
+        }
+        Scan.Leak leak = scan.leak("System." + name + " replaced by " + Describe.object(current)).via(path.get());
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+        } else if (!scan.ownership().ownsObject(current) && !isServers(current.getClass(), scan.ownership())) {
+            leak.warned("the stream is another application's, which would lose its own redirection; left in place");
+        } else if (scan.ownership().ownsObject(startup)) {
+            leak.warned("the stream leakguard took for the server's is the application's own; left in place");
+        } else {
+            setter.accept(startup);
+            leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
+                    + Describe.object(startup) + ")");
+        }
+    }
+
+    /** True for a class of the JDK or of a loader above the application's, the server's own. */
+    private static boolean isServers(Class<?> type, Ownership ownership) {
+        ClassLoader loader = type.getClassLoader();
+        for (ClassLoader above = ownership.loader().getParent(); above != null; above = above.getParent()) {
+            if (above == loader) {
+                return true;
+            }
+        }
+        return loader == null;
+    }
+}

@@ -1,0 +1,58 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.leakguard.testing.ServerStarted;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Who gets {@code System.out} back: the stopping application's own stream is replaced by the server's, but another
+ * application's stream that wraps it is only reported, since replacing it would undo that application's redirection.
+ * The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
+ */
+@ExtendWith(ServerStarted.class)
+class SystemStreamsTest {
+
+    @Test
+    void theStoppingApplicationsStreamIsReplacedByTheServers() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream server = System.out;
+        System.setOut((PrintStream) dying.newInstance(ConsoleStream.class));
+        try {
+            Finding finding = systemStreamFinding(dying);
+            assertSame(server, System.out);
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+        } finally {
+            System.setOut(server);
+        }
+    }
+
+    @Test
+    void anotherApplicationsStreamThatWrapsThisOnesIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream wrapping = (PrintStream) new DyingLoader().newInstance(ConsoleStream.class);
+        wrapping.getClass().getField("held").set(wrapping, dying.newInstance(ConsoleStream.class));
+        PrintStream server = System.out;
+        System.setOut(wrapping);
+        try {
+            Finding finding = systemStreamFinding(dying);
+            assertSame(wrapping, System.out);
+            assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+            assertEquals("the stream is another application's, which would lose its own redirection; left in place",
+                    finding.action());
+        } finally {
+            System.setOut(server);
+        }
+    }
+
+    private static Finding systemStreamFinding(ClassLoader dying) {
+        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
+                .filter(finding -> finding.kind().equals("SystemStream")).toList();
+        assertEquals(1, findings.size(), findings::toString);
+        return findings.get(0);
+    }
+}
