@@ -10,6 +10,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.tomcat.util.threads.StopPooledThreadException;
 
 /**
@@ -22,8 +23,9 @@ import org.apache.tomcat.util.threads.StopPooledThreadException;
  * loop. The JDK pool replaces a worker that ended by an exception at once; the queued tasks, periodic ones included,
  * stay queued for the other workers and the new one; and {@code TaskThread} swallows that exception without a trace, as
  * it does for Tomcat's own renewal. The queue, not leakguard, decides which worker takes it: any other worker puts it
- * back a little later, until every chosen thread has taken it or ended, or the time is up. A busy thread takes it only
- * once its current task is over.
+ * back, and steps aside for a moment when a chosen thread waits idle in the queue, or else puts it back a little
+ * later, until every chosen thread has taken it or ended, or the time is up. A busy thread takes it only once its
+ * current task is over.
  *
  * <p>The pool makes the replacement on the thread that ends, after this task has thrown, and a new thread copies its
  * creator's inheritable ThreadLocals (and, before JDK 24, its inherited access control context): from start to end
@@ -37,6 +39,9 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
 
     private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long LAST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Ample for a signalled worker to take a due task from the queue. */
+    private static final long STEP_ASIDE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final String QUEUE = "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue";
 
     private final ScheduledThreadPoolExecutor pool;
     private final String webapp;
@@ -97,8 +102,14 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
                     + "not renewed; what they hold of the web application stays in memory until they end", webapp,
                     ending.stream().map(Thread::getName).sorted().toList(),
                     within.toSeconds());
+        } else if (!endsHere && aChosenThreadIsIdle()) {
+            // The queue hands a due task to whichever waiting worker takes its lock first, most often the one that
+            // queued it, which would take this task again and again: this one steps aside while the chosen one,
+            // signalled by the queue, takes it.
+            queue(0);
+            LockSupport.parkNanos(STEP_ASIDE_NANOS);
         } else {
-            // Another chosen thread may be idle, waiting for this task; a replacement takes a moment to be made.
+            // A chosen thread is busy, or the replacement of this one takes a moment to be made.
             long delay = endsHere && !ending.isEmpty() ? 0 : retry;
             retry = Math.min(retry * 2, LAST_RETRY_NANOS);
             // Last: once queued, another worker may take it and run it while this one is still ending.
@@ -108,6 +119,18 @@ final class UtilityRenewal extends FutureTask<Void> implements RunnableScheduled
             throw new StopPooledThreadException("leakguard: renewing a utility thread that held a stopped web "
                     + "application");
         }
+    }
+
+    /** True when a chosen thread waits in the pool's queue for a task. */
+    private boolean aChosenThreadIsIdle() {
+        for (Thread thread : ending) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().equals(QUEUE) && frame.getMethodName().equals("take")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The factory first, so that whoever waits for this renewal finds the pool as it was. */
