@@ -17,7 +17,7 @@ import javax.imageio.spi.IIORegistry;
  * and every other application's image lookups keep calling its stopped code. Each plugin of the application's classes
  * is deregistered, which is what such a library's own servlet context listener does when it is installed.
  *
- * <p>Only applications that loaded a plugin class are looked at, so stopping one that never did neither loads
+ * <p>Only applications that loaded a plugin class are looked at, so stopping one that never did neither initialises
  * ImageIO nor creates its registry.
  */
 final class ImageIoPlugins implements LeakCheck {
@@ -46,21 +46,23 @@ final class ImageIoPlugins implements LeakCheck {
 
     @Override
     public void run(Scan scan) {
-        if (!JdkInternals.hasModule("java.desktop")
-                || LoadedClasses.of(scan.loader()).stream().noneMatch(ImageIoPlugins::isPlugin)) {
+        if (!JdkInternals.hasModule("java.desktop")) {
+            return;
+        }
+        Class<?> base = pluginBase();
+        if (LoadedClasses.of(scan.loader()).stream().noneMatch(base::isAssignableFrom)) {
             return;
         }
         Registry.deregister(scan);
     }
 
-    /** Told by name, so that looking does not load ImageIO into a server that never used it. */
-    private static boolean isPlugin(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(SERVICE_PROVIDER)) {
-                return true;
-            }
+    /** The plugins' base class, loaded without being initialised: neither ImageIO's registry nor AWT is touched. */
+    private static Class<?> pluginBase() {
+        try {
+            return Class.forName(SERVICE_PROVIDER, false, null);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("java.desktop is present but has no " + SERVICE_PROVIDER, e);
         }
-        return false;
     }
 
     /** Apart, so that a runtime without {@code java.desktop} never links a class that names its types. */
