@@ -49,6 +49,9 @@ final class KnownLeaks {
             // classes reach never is.
             new Pattern("Cleaner action (CleanerImpl$PhantomCleanableRef.action)",
                     keys -> keys.contains("field jdk.internal.ref.CleanerImpl$PhantomCleanableRef.action")),
+            // Every platform MXBean that sends notifications keeps its listeners in this one JDK class.
+            new Pattern("notification listener of a JDK MXBean (NotificationEmitterSupport.listenerList)",
+                    keys -> keys.contains("field sun.management.NotificationEmitterSupport.listenerList")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
             // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")

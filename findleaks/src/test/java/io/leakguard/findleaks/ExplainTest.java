@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.net.Authenticator;
@@ -26,6 +27,10 @@ import java.util.TimerTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
 import org.junit.jupiter.api.Test;
 
 /** Leak chains read from a live heap dump, for leak kinds no fixture covers yet. */
@@ -127,6 +132,13 @@ class ExplainTest {
     public static final class Release implements Runnable {
         @Override
         public void run() {
+        }
+    }
+
+    /** What the "web application" counts garbage collections with. */
+    public static final class GcCounter implements NotificationListener {
+        @Override
+        public void handleNotification(Notification notification, Object handback) {
         }
     }
 
@@ -271,6 +283,27 @@ class ExplainTest {
                     path.text());
         } finally {
             client[0] = null;
+        }
+    }
+
+    @Test
+    void listenerLeftOnAGarbageCollector() throws ListenerNotFoundException {
+        NotificationEmitter collector = (NotificationEmitter) ManagementFactory.getGarbageCollectorMXBeans().get(0);
+        // Weakly, or the test's own reference would be the shortest chain: the collector holds it meanwhile.
+        List<WeakReference<NotificationListener>> listener = new ArrayList<>();
+        try {
+            LeakPath path = explain(loader -> {
+                NotificationListener counter = (NotificationListener) loader.newInstance(GcCounter.class);
+                collector.addNotificationListener(counter, null, null);
+                listener.add(new WeakReference<>(counter));
+            });
+            assertEquals("notification listener of a JDK MXBean (NotificationEmitterSupport.listenerList)", path.kind(),
+                    path.text());
+            assertTrue(path.oneLine().contains("-> NotificationEmitterSupport.listenerList -> "), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$GcCounter@"),
+                    path.text());
+        } finally {
+            collector.removeNotificationListener(listener.get(0).get());
         }
     }
 

@@ -45,7 +45,9 @@ class CatalinaFlagsTest {
             flags.add("--add-opens=java.base/java.security=ALL-UNNAMED");
         }
         flags.add("--add-opens=java.base/javax.net.ssl=ALL-UNNAMED");
+        flags.add("--add-opens=java.base/javax.security.auth.login=ALL-UNNAMED");
         flags.add("--add-opens=java.base/sun.security.ssl=ALL-UNNAMED");
+        flags.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
         // A client keeps the ProxySelector it was built with on every Java release.
         flags.add("--add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED");
         flags.add("--add-opens=java.rmi/sun.rmi.server=ALL-UNNAMED");

@@ -40,6 +40,20 @@ public final class Ownership {
         return object != null && owns(object.getClass());
     }
 
+    /**
+     * True for a class of the JDK or of a loader above the application's: the server's own, which may stand in for
+     * what an application replaced. A class of neither is another application's.
+     */
+    public boolean isServers(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        for (ClassLoader above = dying.getParent(); above != null; above = above.getParent()) {
+            if (above == loader) {
+                return true;
+            }
+        }
+        return loader == null;
+    }
+
     /** The loader that replaces the dying one as a thread's context class loader: the one above it. */
     public ClassLoader replacement() {
         return dying.getParent();

@@ -60,7 +60,7 @@ final class SystemStreams implements LeakCheck {
         Scan.Leak leak = scan.leak("System." + name + " replaced by " + Describe.object(current)).via(path.get());
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
-        } else if (!scan.ownership().ownsObject(current) && !isServers(current.getClass(), scan.ownership())) {
+        } else if (!scan.ownership().ownsObject(current) && !scan.ownership().isServers(current.getClass())) {
             leak.warned("the stream is another application's, which would lose its own redirection; left in place");
         } else if (scan.ownership().ownsObject(startup)) {
             leak.warned("the stream leakguard took for the server's is the application's own; left in place");
@@ -69,16 +69,5 @@ final class SystemStreams implements LeakCheck {
             leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
                     + Describe.object(startup) + ")");
         }
-    }
-
-    /** True for a class of the JDK or of a loader above the application's, the server's own. */
-    private static boolean isServers(Class<?> type, Ownership ownership) {
-        ClassLoader loader = type.getClassLoader();
-        for (ClassLoader above = ownership.loader().getParent(); above != null; above = above.getParent()) {
-            if (above == loader) {
-                return true;
-            }
-        }
-        return loader == null;
     }
 }

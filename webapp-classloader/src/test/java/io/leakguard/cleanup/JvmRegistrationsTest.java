@@ -78,6 +78,11 @@ class JvmRegistrationsTest {
                         + " sun.security.ssl.SSLSocketFactoryImpl@", SSL_CONTEXT_TRUSTING + AND + SSL_DEFAULT_RESET),
                 Arguments.of("sslcontext", "HttpsDefault leak: default SSLContext javax.net.ssl.SSLContext@",
                         SSL_CONTEXT_TRUSTING + AND + SSL_DEFAULT_RESET),
+                Arguments.of("gclistener", "NotificationListener leak: notification listener " + SERVLET
+                        + "AllocationCounter@", "on MXBean(s) [java.lang:name=" + AND + ",type=GarbageCollector]"
+                        + AND + "; fixed: removed with removeNotificationListener"),
+                Arguments.of("jaas", "JaasConfiguration leak: JAAS login configuration " + SERVLET + "ClientLogin@",
+                        " installed JVM-wide; fixed: reset to none: the JDK makes its own default again on next use"),
                 Arguments.of("imageio", "ImageIoPlugin leak: ImageIO plugin io.leakguard.fixture.jvmregistrations."
                         + "FixtureImageReaderSpi@",
                         "in the JVM-wide IIORegistry; fixed: deregistered from every category"),

@@ -1,0 +1,68 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.lang.reflect.Field;
+import java.util.List;
+import javax.security.auth.login.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whose JAAS configuration is reset: the stopping application's own goes, but another application's that delegates to
+ * it is only reported, since resetting it would take that application's login entries away. The fixture
+ * {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}). Read through the
+ * field, as the check does, so that no test makes the JDK's default configuration.
+ */
+class JaasConfigurationTest {
+
+    private Field installed;
+    private Object before;
+
+    @BeforeEach
+    void remember() throws ReflectiveOperationException {
+        installed = Configuration.class.getDeclaredField("configuration");
+        installed.setAccessible(true);
+        before = installed.get(null);
+    }
+
+    @AfterEach
+    void restore() {
+        Configuration.setConfiguration((Configuration) before);
+    }
+
+    @Test
+    void theStoppingApplicationsConfigurationIsReset() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        Configuration own = (Configuration) dying.newInstance(LoginConfiguration.class);
+        Configuration.setConfiguration(own);
+
+        Finding finding = jaasFinding(dying);
+        assertNotSame(own, installed.get(null));
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+    }
+
+    @Test
+    void anotherApplicationsConfigurationThatDelegatesToThisOnesIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        Configuration other = (Configuration) new DyingLoader().newInstance(LoginConfiguration.class);
+        other.getClass().getField("held").set(other, dying.newInstance(LoginConfiguration.class));
+        Configuration.setConfiguration(other);
+
+        Finding finding = jaasFinding(dying);
+        assertSame(other, installed.get(null));
+        assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+        assertEquals("the configuration is another application's, whose logins would lose their entries; left in"
+                + " place", finding.action());
+    }
+
+    private static Finding jaasFinding(ClassLoader dying) {
+        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
+                .filter(finding -> finding.kind().equals("JaasConfiguration")).toList();
+        assertEquals(1, findings.size(), findings::toString);
+        return findings.get(0);
+    }
+}
