@@ -311,7 +311,7 @@ class LeakPreventionListenerTest {
                 failures++;
             }
             if (i % 10 == 0) {
-                System.gc();
+                Gc.collect();
                 if (loader.get() == null) {
                     return new LoadResult(i, failures, true);
                 }
