@@ -128,7 +128,8 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=classvalue"),
             new FixtureLeak("jvm-registrations", "/leak?kind=imageio"),
             new FixtureLeak("jvm-registrations", "/leak?kind=hostnameverifier"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=sysout"))
+            new FixtureLeak("jvm-registrations", "/leak?kind=sysout"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=jdbclogwriter"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**
      * Applications that hold nothing of theirs once stopped. static-buffer's large static field is reported only with

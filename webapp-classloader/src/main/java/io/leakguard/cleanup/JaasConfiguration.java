@@ -70,7 +70,7 @@ final class JaasConfiguration implements LeakCheck {
             leak.warned(scan.policyReason());
             return;
         }
-        if (!scan.ownership().ownsObject(current) && !scan.ownership().isServers(current.getClass())) {
+        if (scan.ownership().isAnotherApplications(current)) {
             leak.warned("the configuration is another application's, whose logins would lose their entries; left in"
                     + " place");
             return;

@@ -22,6 +22,7 @@ final class LeakChecks {
             new ForeignThreadContextLoaders(),
             new ThreadLocalEntries(),
             new JdbcDrivers(),
+            new JdbcLogWriter(),
             new ShutdownHooks(),
             new SecurityProviders(),
             new PlatformMBeans(),

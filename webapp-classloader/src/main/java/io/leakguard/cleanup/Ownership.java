@@ -54,6 +54,14 @@ public final class Ownership {
         return loader == null;
     }
 
+    /**
+     * True for an object of neither this application nor the server: another application's, which a JVM-wide default
+     * that wraps this application's may be, and which must not be taken from that application.
+     */
+    public boolean isAnotherApplications(Object object) {
+        return object != null && !ownsObject(object) && !isServers(object.getClass());
+    }
+
     /** The loader that replaces the dying one as a thread's context class loader: the one above it. */
     public ClassLoader replacement() {
         return dying.getParent();

@@ -60,7 +60,7 @@ final class SystemStreams implements LeakCheck {
         Scan.Leak leak = scan.leak("System." + name + " replaced by " + Describe.object(current)).via(path.get());
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
-        } else if (!scan.ownership().ownsObject(current) && !scan.ownership().isServers(current.getClass())) {
+        } else if (scan.ownership().isAnotherApplications(current)) {
             leak.warned("the stream is another application's, which would lose its own redirection; left in place");
         } else if (scan.ownership().ownsObject(startup)) {
             leak.warned("the stream leakguard took for the server's is the application's own; left in place");

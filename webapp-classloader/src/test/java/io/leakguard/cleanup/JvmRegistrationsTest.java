@@ -83,6 +83,9 @@ class JvmRegistrationsTest {
                         + AND + "; fixed: removed with removeNotificationListener"),
                 Arguments.of("jaas", "JaasConfiguration leak: JAAS login configuration " + SERVLET + "ClientLogin@",
                         " installed JVM-wide; fixed: reset to none: the JDK makes its own default again on next use"),
+                Arguments.of("jdbclogwriter", "JdbcLogWriter leak: DriverManager log writer java.io.PrintWriter@",
+                        "held through PrintWriter.out " + SERVLET + "AuditWriter@" + AND + "; fixed: DriverManager"
+                                + ".setLogWriter(null): JDBC logging is off, as by default"),
                 Arguments.of("imageio", "ImageIoPlugin leak: ImageIO plugin io.leakguard.fixture.jvmregistrations."
                         + "FixtureImageReaderSpi@",
                         "in the JVM-wide IIORegistry; fixed: deregistered from every category"),

@@ -1,0 +1,58 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.leakguard.testing.ServerStarted;
+import java.io.PrintWriter;
+import java.sql.DriverManager;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Whose JDBC log writer is reset: the stopping application's own goes, but another application's that passes messages
+ * on to it is only reported, since resetting it would end that application's JDBC logging. The fixture
+ * {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
+ */
+@ExtendWith(ServerStarted.class)
+class JdbcLogWriterTest {
+
+    @AfterEach
+    void noLogWriter() {
+        DriverManager.setLogWriter(null);
+    }
+
+    @Test
+    void theStoppingApplicationsWriterIsReset() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
+
+        Finding finding = logWriterFinding(dying);
+        assertNull(DriverManager.getLogWriter());
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+    }
+
+    @Test
+    void anotherApplicationsWriterThatPassesMessagesToThisOnesIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintWriter other = (PrintWriter) new DyingLoader().newInstance(LogWriter.class);
+        other.getClass().getField("held").set(other, dying.newInstance(LogWriter.class));
+        DriverManager.setLogWriter(other);
+
+        Finding finding = logWriterFinding(dying);
+        assertSame(other, DriverManager.getLogWriter());
+        assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+        assertEquals("the log writer is another application's, whose JDBC logging would end; left in place",
+                finding.action());
+    }
+
+    private static Finding logWriterFinding(ClassLoader dying) {
+        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
+                .filter(finding -> finding.kind().equals("JdbcLogWriter")).toList();
+        assertEquals(1, findings.size(), findings::toString);
+        return findings.get(0);
+    }
+}
