@@ -1,6 +1,7 @@
 package io.leakguard.cleanup;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,6 +73,11 @@ public final class Policy {
 
     public Policy with(String checkId, Mode mode) {
         return with(checkId, mode.name());
+    }
+
+    /** The settings that switch a check, in the order a pass runs the checks. */
+    public static Set<String> checks() {
+        return Collections.unmodifiableSet(LeakChecks.ids());
     }
 
     /** Every setting name this policy accepts. */
