@@ -40,8 +40,23 @@ public final class Reach {
     private final int maxDepth;
     private final int maxNodes;
     private final Scan scan;
+    /**
+     * The objects roots referred to directly that were found, across the walks of this Reach, to reach nothing of the
+     * application. The tasks of a thousand threads, or their ThreadLocal values, often share what they refer to, and a
+     * list of a thousand elements they share would otherwise be read once per root. Such a walk is kept only when it
+     * was complete: not cut short by the node or time budget, and never stopped at an object an earlier part of the
+     * same walk had visited (and may have left at a greater depth). The depth limit does not count: an object a root
+     * refers to directly always starts one link down.
+     */
+    private final Map<Object, Boolean> reachesNothing = new IdentityHashMap<>();
     private Object root;
-    private Map<Object, Boolean> visited;
+    /** The objects this walk has visited, each with the order of its first visit. */
+    private Map<Object, Integer> visited;
+    private int visits;
+    /** Where in the visiting order the walk from the current object the root refers to began. */
+    private int childStart;
+    /** Whether the walk from the current object the root refers to was incomplete. */
+    private boolean cut;
     private int nodes;
 
     /** How walks look into objects of {@code type}: which kind of container it is, or which fields to follow. */
@@ -72,6 +87,7 @@ public final class Reach {
         }
         this.root = root;
         nodes = 0;
+        visits = 0;
         List<String> reversed = walk(root, 0);
         this.root = null;
         visited = null;
@@ -84,8 +100,14 @@ public final class Reach {
 
     /** Returns the path from {@code object} (exclusive) to an owned object, last link first, or null. */
     private List<String> walk(Object object, int depth) {
-        if (depth >= maxDepth || ++nodes > maxNodes || seen(object, depth)
-                || (nodes % 256 == 0 && scan.expired())) {
+        if (depth >= maxDepth) {
+            return null;
+        }
+        if (++nodes > maxNodes || nodes % 256 == 0 && scan.expired()) {
+            cut = true;
+            return null;
+        }
+        if (seen(object, depth)) {
             return null;
         }
         Shape shape = SHAPES.get(object.getClass());
@@ -157,6 +179,7 @@ public final class Reach {
             }
         } catch (RuntimeException | IllegalAccessException e) {
             // Another thread changed the structure under us: what was not read is simply not reported.
+            cut = true;
         }
         return null;
     }
@@ -178,12 +201,15 @@ public final class Reach {
      */
     private boolean seen(Object object, int depth) {
         if (object == root) {
+            cut |= depth > 0;
             return depth > 0;
         }
         if (visited == null) {
             visited = new IdentityHashMap<>();
         }
-        return visited.put(object, Boolean.TRUE) != null;
+        Integer first = visited.putIfAbsent(object, visits++);
+        cut |= first != null && first < childStart;
+        return first != null;
     }
 
     /** The path from {@code child} (inclusive) to an owned object, last link first, or null. */
@@ -194,7 +220,22 @@ public final class Reach {
         if (ownership.ownsObject(child)) {
             return new ArrayList<>();
         }
-        return SHAPES.get(child.getClass()).kind() == Kind.LEAF ? null : walk(child, depth + 1);
+        if (SHAPES.get(child.getClass()).kind() == Kind.LEAF) {
+            return null;
+        }
+        if (depth > 0) {
+            return walk(child, depth + 1);
+        }
+        if (reachesNothing.containsKey(child)) {
+            return null;
+        }
+        cut = false;
+        childStart = visits;
+        List<String> path = walk(child, 1);
+        if (path == null && !cut) {
+            reachesNothing.put(child, Boolean.TRUE);
+        }
+        return path;
     }
 
     /** Labels are built only for the path that is reported, never for the many links that lead nowhere. */

@@ -54,6 +54,21 @@ class ReachTest {
         assertTrue(reach(12, 2).from(wide).isEmpty());
     }
 
+    /**
+     * One Reach remembers, across roots, what their direct references were found not to reach; it must not remember a
+     * walk that stopped at an object an earlier part of the same walk had left at the depth limit.
+     */
+    @Test
+    void whatOneRootMissedForWantOfDepthIsStillFoundFromAnother() {
+        Object held = List.of(List.of(marker));
+        Object shared = List.of(held);
+        Reach reach = reach(4, 100);
+        reach.from(List.of(List.of(List.of(held)), shared));
+        List<String> path = reach.from(List.of(shared)).orElseThrow();
+        assertEquals(4, path.size(), path.toString());
+        assertTrue(reach.from(List.of(List.of("a"), shared)).isPresent());
+    }
+
     @Test
     void readsAWeakHashMapThroughItsFieldsSoThatNothingIsExpunged() throws IOException {
         Map<Object, Object> weak = new WeakHashMap<>();
