@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -48,7 +49,7 @@ public final class Reach {
      * same walk had visited (and may have left at a greater depth). The depth limit does not count: an object a root
      * refers to directly always starts one link down.
      */
-    private final Map<Object, Boolean> reachesNothing = new IdentityHashMap<>();
+    private final Set<Object> reachesNothing = Collections.newSetFromMap(new IdentityHashMap<>());
     private Object root;
     /** The objects this walk has visited, each with the order of its first visit. */
     private Map<Object, Integer> visited;
@@ -226,14 +227,14 @@ public final class Reach {
         if (depth > 0) {
             return walk(child, depth + 1);
         }
-        if (reachesNothing.containsKey(child)) {
+        if (reachesNothing.contains(child)) {
             return null;
         }
         cut = false;
         childStart = visits;
         List<String> path = walk(child, 1);
         if (path == null && !cut) {
-            reachesNothing.put(child, Boolean.TRUE);
+            reachesNothing.add(child);
         }
         return path;
     }
