@@ -405,6 +405,59 @@ class TomcatDistributionIT {
     }
 
     /**
+     * The README's flags in CATALINA_OPTS, the required one and every optional one: what only they let leakguard find
+     * is freed on a real Tomcat too, the driver an application loaded through a class loader of its own among it, which
+     * catalina.sh's flags alone leave held ({@link #UNSEEN_DRIVER}), and a large static field is named.
+     */
+    @Test
+    void theReadmesFlagsFreeWhatOnlyTheyLetLeakguardSee() throws Exception {
+        Path home = distributions().findFirst().orElseThrow();
+        Path base = catalinaBase(home);
+        int httpPort = freePort();
+        installListener(home, base, httpPort, LISTENER_LINE);
+        List<FixtureLeak> leaks = List.of(new FixtureLeak("jvm-registrations", "/leak?kind=gclistener"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=jaas"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=sslsocketfactory"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=sslcontext"),
+                new FixtureLeak("jdbc-driver", "/leak?loader=own"),
+                new FixtureLeak("static-buffer", "/leak"));
+        for (FixtureLeak leak : leaks) {
+            Files.copy(EmbeddedTomcat.fixtureWar(leak.fixture()), war(base, leak.context()));
+        }
+        installAdmin(base);
+
+        String flags = System.getProperty("leakguard.allOpens");
+        assertEquals(0, catalinaWithOptions(home, base, flags, "start"), "catalina.sh start");
+        String answer;
+        try {
+            await(EVERY_APPLICATION_WITHIN, () -> status(httpPort, "/static-buffer/leak") == 200,
+                    "Tomcat did not serve /static-buffer");
+            for (FixtureLeak leak : leaks) {
+                assertEquals(200, status(httpPort, leak.context() + leak.request()), leak.context());
+                Files.delete(war(base, leak.context()));
+            }
+            await(EVERY_APPLICATION_WITHIN, () -> {
+                String log = catalinaLog(base);
+                return leaks.stream().allMatch(leak -> log.contains("leakguard: [" + leak.context() + "] stopped: "));
+            }, "not every application was undeployed\n" + catalinaLog(base));
+            answer = new AdminClient(httpPort, "ops").get("/leakguard/text/findleaks?explain=true").body();
+        } finally {
+            assertEquals(0, catalina(home, base, "stop", "30"), "catalina.sh stop");
+        }
+        assertEquals(List.of("OK - No memory leaks found"), listed(answer), answer);
+        String log = catalinaLog(base);
+        assertFalse(log.contains("leakguard: the optional flag"), log);
+        assertFalse(log.contains("leakguard: some checks cannot run"), log);
+        for (String line : List.of("[/jvm-registrations-gclistener] NotificationListener leak: ",
+                "[/jvm-registrations-jaas] JaasConfiguration leak: ",
+                "[/jvm-registrations-sslsocketfactory] HttpsDefault leak: ",
+                "[/jvm-registrations-sslcontext] HttpsDefault leak: ", "[/jdbc-driver-own] JDBC driver leak: ",
+                "[/static-buffer] Static field leak: ")) {
+            assertTrue(log.contains("leakguard: " + line), line + "\n" + log);
+        }
+    }
+
+    /**
      * The operator's view on a stock Tomcat 11 run with -XX:+DisableExplicitGC, where Tomcat's own Find leaks would
      * list the clean application too: the admin WAR, a manager-script user, and Find leaks over HTTP lists exactly the
      * application whose leak leakguard was told to leave in place.
