@@ -77,7 +77,8 @@ final class JaasConfiguration implements LeakCheck {
         }
         // What leakguard took for the server's is an application's when leakguard came after it: none then.
         Configuration server = serverConfiguration;
-        Configuration replacement = server != null && scan.ownership().isServers(server.getClass()) ? server : null;
+        Configuration replacement =
+                server != null && scan.ownership().isServers(server.getClass().getClassLoader()) ? server : null;
         if (replacement == current) {
             leak.warned("it is the server's own configuration; left in place");
             return;

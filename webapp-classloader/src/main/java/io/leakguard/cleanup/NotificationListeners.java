@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
@@ -69,17 +70,18 @@ final class NotificationListeners implements LeakCheck {
 
     @Override
     public void run(Scan scan) {
-        if (LISTENERS.isEmpty() || !LISTENERS.get().available() || LISTENER.isEmpty() || FILTER.isEmpty()
-                || HANDBACK.isEmpty()) {
+        if (!Stream.of(LISTENERS, LISTENER, FILTER, HANDBACK).allMatch(f -> f.filter(InternalField::available)
+                .isPresent())) {
             return;
         }
+        Reach reach = scan.reach();
         // One listener is usually added to every collector: one finding for it, naming them all. By identity, for
         // an application's equals() is not to run at its stop.
         Map<NotificationListener, Leaked> byListener = new IdentityHashMap<>();
         List<Leaked> leaked = new ArrayList<>();
         for (Map.Entry<NotificationEmitter, String> bean : emitters().entrySet()) {
             for (Object info : (List<?>) LISTENERS.get().get(bean.getKey())) {
-                Optional<List<String>> path = scan.reach().from(info);
+                Optional<List<String>> path = reach.from(info);
                 if (path.isEmpty()) {
                     continue;
                 }

@@ -41,11 +41,10 @@ public final class Ownership {
     }
 
     /**
-     * True for a class of the JDK or of a loader above the application's: the server's own, which may stand in for
-     * what an application replaced. A class of neither is another application's.
+     * True for the JDK's loader or a loader above the application's: the server's own, whose objects may stand in for
+     * what an application replaced. A loader that is neither, nor the application's, is another application's.
      */
-    public boolean isServers(Class<?> type) {
-        ClassLoader loader = type.getClassLoader();
+    public boolean isServers(ClassLoader loader) {
         for (ClassLoader above = dying.getParent(); above != null; above = above.getParent()) {
             if (above == loader) {
                 return true;
@@ -59,7 +58,7 @@ public final class Ownership {
      * that wraps this application's may be, and which must not be taken from that application.
      */
     public boolean isAnotherApplications(Object object) {
-        return object != null && !ownsObject(object) && !isServers(object.getClass());
+        return object != null && !ownsObject(object) && !isServers(object.getClass().getClassLoader());
     }
 
     /** The loader that replaces the dying one as a thread's context class loader: the one above it. */

@@ -96,15 +96,7 @@ final class ThreadTies {
     }
 
     private boolean isBeside(ClassLoader loader) {
-        if (loader == null || ownership.owns(loader)) {
-            return false;
-        }
-        for (ClassLoader above = ownership.replacement(); above != null; above = above.getParent()) {
-            if (above == loader) {
-                return false;
-            }
-        }
-        return true;
+        return !ownership.owns(loader) && !ownership.isServers(loader);
     }
 
     /** The topmost frame of the thread's stack that runs the web application's code. */
