@@ -30,13 +30,14 @@ public final class CleanupEngine {
 
     /**
      * Takes note of what the server has set JVM-wide by now, to give it back when a web application replaced it:
-     * {@code System.out} and {@code System.err}, and the JAAS login configuration. Called by a container once its own
-     * start-up has set them and before any web application starts; without the call, leakguard takes what was in place
-     * when it loaded.
+     * {@code System.out} and {@code System.err}, the JAAS login configuration and the JDBC log writer. Called by a
+     * container once its own start-up has set them and before any web application starts; without the call, leakguard
+     * takes what was in place when it loaded.
      */
     public static void serverInitialising() {
         SystemStreams.remember();
         JaasConfiguration.remember();
+        JdbcLogWriter.remember();
     }
 
     public Report clean(ClassLoader dying, String webapp, Policy policy) {

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A JDBC log writer the application gave {@link DriverManager} with {@code setLogWriter}, or the deprecated
@@ -13,10 +12,19 @@ import java.util.function.Consumer;
  * that), or any writer of its own. DriverManager keeps it in a static field, and every later driver message of every
  * application goes through the dead application's code.
  *
- * <p>It is reset to none, which is DriverManager's default. A writer of another application that wraps this one's is
- * only reported, since resetting it would end that application's JDBC logging.
+ * <p>What the server had set before any application ran is put back, which is usually none, DriverManager's default.
+ * A writer of another application that wraps this one's is only reported, since replacing it would end that
+ * application's JDBC logging.
  */
 final class JdbcLogWriter implements LeakCheck {
+
+    /** From before any web application ran: leakguard starts with the server. Usually none. */
+    private static volatile ServerLogging server = ServerLogging.installed();
+
+    /** Takes the log stream and writer set now as the server's. */
+    static void remember() {
+        server = ServerLogging.installed();
+    }
 
     @Override
     public String id() {
@@ -35,12 +43,12 @@ final class JdbcLogWriter implements LeakCheck {
 
     @Override
     public void run(Scan scan) {
-        // The stream first: setting it wraps it in a new log writer, which goes with it.
-        reset(scan, "log stream", logStream(), "setLogStream", JdbcLogWriter::setLogStream);
-        reset(scan, "log writer", DriverManager.getLogWriter(), "setLogWriter", DriverManager::setLogWriter);
+        // The stream first: setting one wraps it in a new log writer, so putting the server's back settles both.
+        check(scan, "log stream", logStream());
+        check(scan, "log writer", DriverManager.getLogWriter());
     }
 
-    private static <T> void reset(Scan scan, String name, T current, String setter, Consumer<T> reset) {
+    private static void check(Scan scan, String name, Object current) {
         Optional<List<String>> path = scan.reach().from(current);
         if (path.isEmpty()) {
             return;
@@ -51,22 +59,47 @@ final class JdbcLogWriter implements LeakCheck {
         } else if (scan.ownership().isAnotherApplications(current)) {
             leak.warned("the " + name + " is another application's, whose JDBC logging would end; left in place");
         } else {
-            reset.accept(null);
-            leak.fixed("DriverManager." + setter + "(null): JDBC logging is off, as by default");
+            leak.fixed(server.restore(scan.ownership()));
         }
     }
 
     /**
      * Setting a log writer replaces the log stream and the other way round, and the stream's accessors are deprecated
-     * (not for removal): they are still how an old application sets it.
+     * (not for removal): they are still how an old application sets it, and how a server may have.
      */
     @SuppressWarnings("deprecation")
     private static PrintStream logStream() {
         return DriverManager.getLogStream();
     }
 
-    @SuppressWarnings("deprecation")
-    private static void setLogStream(PrintStream stream) {
-        DriverManager.setLogStream(stream);
+    private record ServerLogging(PrintStream stream, PrintWriter writer) {
+
+        static ServerLogging installed() {
+            return new ServerLogging(logStream(), DriverManager.getLogWriter());
+        }
+
+        /**
+         * Puts the server's stream, or else its writer, back, and says which. What leakguard took for the server's is
+         * an application's when leakguard came after it: none then.
+         */
+        @SuppressWarnings("deprecation")
+        String restore(Ownership ownership) {
+            if (isServers(stream, ownership)) {
+                DriverManager.setLogStream(stream);
+                return "DriverManager.setLogStream(" + Describe.object(stream) + "): the server's, from before any"
+                        + " application";
+            }
+            if (isServers(writer, ownership)) {
+                DriverManager.setLogWriter(writer);
+                return "DriverManager.setLogWriter(" + Describe.object(writer) + "): the server's, from before any"
+                        + " application";
+            }
+            DriverManager.setLogWriter(null);
+            return "DriverManager.setLogWriter(null): JDBC logging is off, as by default";
+        }
+
+        private static boolean isServers(Object logging, Ownership ownership) {
+            return logging != null && ownership.isServers(logging.getClass().getClassLoader());
+        }
     }
 }

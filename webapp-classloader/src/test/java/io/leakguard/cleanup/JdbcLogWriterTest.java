@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.leakguard.testing.ServerStarted;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.DriverManager;
 import java.util.List;
@@ -18,11 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
  */
 @ExtendWith(ServerStarted.class)
+@SuppressWarnings("deprecation") // the log stream is how an old server sets its JDBC logging
 class JdbcLogWriterTest {
 
     @AfterEach
     void noLogWriter() {
         DriverManager.setLogWriter(null);
+        CleanupEngine.serverInitialising();
     }
 
     @Test
@@ -33,6 +37,21 @@ class JdbcLogWriterTest {
         Finding finding = logWriterFinding(dying);
         assertNull(DriverManager.getLogWriter());
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+    }
+
+    @Test
+    void theServersStreamFromBeforeTheApplicationIsPutBack() throws Exception {
+        PrintStream servers = new PrintStream(new ByteArrayOutputStream(), true);
+        DriverManager.setLogStream(servers);
+        CleanupEngine.serverInitialising();
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
+
+        Finding finding = logWriterFinding(dying);
+        assertSame(servers, DriverManager.getLogStream());
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+        assertEquals("DriverManager.setLogStream(" + Describe.object(servers) + "): the server's, from before any"
+                + " application", finding.action());
     }
 
     @Test
