@@ -52,6 +52,8 @@ final class KnownLeaks {
             // Every platform MXBean that sends notifications keeps its listeners in this one JDK class.
             new Pattern("notification listener of a JDK MXBean (NotificationEmitterSupport.listenerList)",
                     keys -> keys.contains("field sun.management.NotificationEmitterSupport.listenerList")),
+            new Pattern("signal handler (Signal.handlers)",
+                    keys -> keys.contains("static jdk.internal.misc.Signal.handlers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
             // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")

@@ -32,6 +32,8 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import org.junit.jupiter.api.Test;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** Leak chains read from a live heap dump, for leak kinds no fixture covers yet. */
 class ExplainTest {
@@ -139,6 +141,13 @@ class ExplainTest {
     public static final class GcCounter implements NotificationListener {
         @Override
         public void handleNotification(Notification notification, Object handback) {
+        }
+    }
+
+    /** What the "web application" redraws its console with when the terminal is resized. */
+    public static final class Redraw implements SignalHandler {
+        @Override
+        public void handle(Signal signal) {
         }
     }
 
@@ -304,6 +313,22 @@ class ExplainTest {
                     path.text());
         } finally {
             collector.removeNotificationListener(listener.get(0).get());
+        }
+    }
+
+    @Test
+    void signalHandlerLeftInstalled() {
+        Signal resize = new Signal("WINCH");
+        SignalHandler[] before = new SignalHandler[1];
+        try {
+            LeakPath path = explain(loader -> before[0] = Signal.handle(resize,
+                    (SignalHandler) loader.newInstance(Redraw.class)));
+            assertEquals("signal handler (Signal.handlers)", path.kind(), path.text());
+            assertTrue(path.oneLine().contains("static Signal.handlers -> "), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$Redraw@"),
+                    path.text());
+        } finally {
+            Signal.handle(resize, before[0]);
         }
     }
 

@@ -26,15 +26,17 @@ class CatalinaFlagsTest {
 
     private static final String JDBC_LINE = "leakguard: the optional flag --add-opens=java.sql/java.sql=ALL-UNNAMED"
             + " is not set; with it, JDBC drivers registered through a web application's own child class loader are"
-            + " found and deregistered (jdbcDrivers). Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup.";
+            + " found and deregistered (jdbcDrivers). Add it to CATALINA_OPTS or JAVA_OPTS for a more complete"
+            + " cleanup.";
 
     private final CleanupEngine engine = CleanupEngine.standard();
 
     @Test
     void theRequiredFlagIsStillTheOnlyWarning() {
         assertEquals("leakguard: some checks cannot run on this JVM and are off:"
-                + " --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED (needed by staticFields). Add the flags to"
-                + " CATALINA_OPTS or JAVA_OPTS to switch them on.", engine.unavailableMessage(Policy.defaults()));
+                + " --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED (needed by signalHandlers, staticFields)."
+                + " Add the flags to CATALINA_OPTS or JAVA_OPTS to switch them on.",
+                engine.unavailableMessage(Policy.defaults()));
     }
 
     @Test
@@ -80,7 +82,8 @@ class CatalinaFlagsTest {
             Context context = tomcat.deployPlain("jvm-registrations", "/app");
             tomcat.get("/app/leak?kind=httpclientauthenticated");
             Field client = context.getLoader().getClassLoader()
-                    .loadClass("io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet").getDeclaredField("client");
+                    .loadClass("io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet")
+                    .getDeclaredField("client");
             client.setAccessible(true);
             WeakReference<ClassLoader> loader = tomcat.undeploy(context);
 

@@ -407,7 +407,8 @@ class TomcatDistributionIT {
     /**
      * The README's flags in CATALINA_OPTS, the required one and every optional one: what only they let leakguard find
      * is freed on a real Tomcat too, the driver an application loaded through a class loader of its own among it, which
-     * catalina.sh's flags alone leave held ({@link #UNSEEN_DRIVER}), and a large static field is named.
+     * catalina.sh's flags alone leave held ({@link #UNSEEN_DRIVER}), and a SIGHUP handler, for which the JVM's own is
+     * put back; and a large static field is named.
      */
     @Test
     void theReadmesFlagsFreeWhatOnlyTheyLetLeakguardSee() throws Exception {
@@ -417,6 +418,7 @@ class TomcatDistributionIT {
         installListener(home, base, httpPort, LISTENER_LINE);
         List<FixtureLeak> leaks = List.of(new FixtureLeak("jvm-registrations", "/leak?kind=gclistener"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=jaas"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=signal"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=sslsocketfactory"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=sslcontext"),
                 new FixtureLeak("jdbc-driver", "/leak?loader=own"),
@@ -450,6 +452,7 @@ class TomcatDistributionIT {
         assertFalse(log.contains("leakguard: some checks cannot run"), log);
         for (String line : List.of("[/jvm-registrations-gclistener] NotificationListener leak: ",
                 "[/jvm-registrations-jaas] JaasConfiguration leak: ",
+                "[/jvm-registrations-signal] SignalHandler leak: ",
                 "[/jvm-registrations-sslsocketfactory] HttpsDefault leak: ",
                 "[/jvm-registrations-sslcontext] HttpsDefault leak: ", "[/jdbc-driver-own] JDBC driver leak: ",
                 "[/static-buffer] Static field leak: ")) {

@@ -30,14 +30,15 @@ public final class CleanupEngine {
 
     /**
      * Takes note of what the server has set JVM-wide by now, to give it back when a web application replaced it:
-     * {@code System.out} and {@code System.err}, the JAAS login configuration and the JDBC log writer. Called by a
-     * container once its own start-up has set them and before any web application starts; without the call, leakguard
-     * takes what was in place when it loaded.
+     * {@code System.out} and {@code System.err}, the JAAS login configuration, the JDBC log writer and the signal
+     * handlers. Called by a container once its own start-up has set them and before any web application starts;
+     * without the call, leakguard takes what was in place when it loaded.
      */
     public static void serverInitialising() {
         SystemStreams.remember();
         JaasConfiguration.remember();
         JdbcLogWriter.remember();
+        SignalHandlers.remember();
     }
 
     public Report clean(ClassLoader dying, String webapp, Policy policy) {
@@ -143,8 +144,9 @@ public final class CleanupEngine {
     /** One start-up line per flag of {@link #improvable}; empty when no optional flag is missing. */
     public List<String> improvableMessages(Policy policy) {
         List<String> lines = new ArrayList<>();
-        improvable(policy).forEach((flag, adds) -> lines.add("leakguard: the optional flag " + flag + " is not set; with it, "
-                + String.join("; ", adds) + ". Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."));
+        improvable(policy).forEach((flag, adds) -> lines.add("leakguard: the optional flag " + flag
+                + " is not set; with it, " + String.join("; ", adds)
+                + ". Add it to CATALINA_OPTS or JAVA_OPTS for a more complete cleanup."));
         return lines;
     }
 }

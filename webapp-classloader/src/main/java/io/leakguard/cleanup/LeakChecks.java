@@ -24,6 +24,7 @@ final class LeakChecks {
             new JdbcDrivers(),
             new JdbcLogWriter(),
             new ShutdownHooks(),
+            new SignalHandlers(),
             new SecurityProviders(),
             new PlatformMBeans(),
             new NotificationListeners(),

@@ -86,6 +86,8 @@ class JvmRegistrationsTest {
                 Arguments.of("jdbclogwriter", "JdbcLogWriter leak: DriverManager log writer java.io.PrintWriter@",
                         "held through PrintWriter.out " + SERVLET + "AuditWriter@" + AND + "; fixed: DriverManager"
                                 + ".setLogWriter(null): JDBC logging is off, as by default"),
+                Arguments.of("signal", "SignalHandler leak: handler " + SERVLET + "ReloadOnHangup@", " of signal"
+                        + " SIGHUP; fixed: the server's handler put back: java.lang.Terminator$1@"),
                 Arguments.of("imageio", "ImageIoPlugin leak: ImageIO plugin io.leakguard.fixture.jvmregistrations."
                         + "FixtureImageReaderSpi@",
                         "in the JVM-wide IIORegistry; fixed: deregistered from every category"),

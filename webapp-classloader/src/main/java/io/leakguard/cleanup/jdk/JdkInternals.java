@@ -68,6 +68,24 @@ public final class JdkInternals {
                 .orElseGet(() -> new InternalMethod(className + "." + methodName + "()", null, notPresent()));
     }
 
+    /**
+     * A method every supported JDK has that takes JDK classes no caller can name in code, being internal themselves:
+     * its parameter types are given by name.
+     */
+    public static InternalMethod method(String className, String methodName, String parameterType,
+            String... moreParameterTypes) {
+        Class<?>[] types = new Class<?>[moreParameterTypes.length + 1];
+        try {
+            types[0] = jdkClass(parameterType);
+            for (int i = 0; i < moreParameterTypes.length; i++) {
+                types[i + 1] = jdkClass(moreParameterTypes[i]);
+            }
+        } catch (ClassNotFoundException e) {
+            return new InternalMethod(className + "." + methodName + "()", null, notPresent());
+        }
+        return method(className, methodName, types);
+    }
+
     /** A method only some JDKs have: empty where this JDK has no such method. */
     public static Optional<InternalMethod> optionalMethod(String className, String methodName,
             Class<?>... parameterTypes) {
