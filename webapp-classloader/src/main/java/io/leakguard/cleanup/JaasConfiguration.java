@@ -60,17 +60,17 @@ final class JaasConfiguration implements LeakCheck {
             return;
         }
         Object current = CONFIGURATION.get().get(null);
-        Optional<List<String>> path = scan.reach().from(current);
-        if (path.isEmpty()) {
+        Optional<Reach.Chain> chain = scan.reach().chain(current);
+        if (chain.isEmpty()) {
             return;
         }
         Scan.Leak leak = scan.leak("JAAS login configuration " + Describe.object(current) + " installed JVM-wide")
-                .via(path.get());
+                .via(chain.get().links());
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;
         }
-        if (scan.ownership().isAnotherApplications(current)) {
+        if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the configuration is another application's, whose logins would lose their entries; left in"
                     + " place");
             return;

@@ -3,7 +3,6 @@ package io.leakguard.cleanup;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.DriverManager;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +12,8 @@ import java.util.Optional;
  * application goes through the dead application's code.
  *
  * <p>What the server had set before any application ran is put back, which is usually none, DriverManager's default.
- * A writer of another application that wraps this one's is only reported, since replacing it would end that
- * application's JDBC logging.
+ * A writer that reaches this application through another application's, however deep, is only reported, since
+ * replacing it would end that application's JDBC logging.
  */
 final class JdbcLogWriter implements LeakCheck {
 
@@ -49,14 +48,14 @@ final class JdbcLogWriter implements LeakCheck {
     }
 
     private static void check(Scan scan, String name, Object current) {
-        Optional<List<String>> path = scan.reach().from(current);
-        if (path.isEmpty()) {
+        Optional<Reach.Chain> chain = scan.reach().chain(current);
+        if (chain.isEmpty()) {
             return;
         }
-        Scan.Leak leak = scan.leak("DriverManager " + name + " " + Describe.object(current)).via(path.get());
+        Scan.Leak leak = scan.leak("DriverManager " + name + " " + Describe.object(current)).via(chain.get().links());
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
-        } else if (scan.ownership().isAnotherApplications(current)) {
+        } else if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the " + name + " is another application's, whose JDBC logging would end; left in place");
         } else {
             leak.fixed(server.restore(scan.ownership()));

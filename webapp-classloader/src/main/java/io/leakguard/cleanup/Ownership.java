@@ -54,10 +54,15 @@ public final class Ownership {
     }
 
     /**
-     * True for an object of neither this application nor the server: another application's, which a JVM-wide default
-     * that wraps this application's may be, and which must not be taken from that application.
+     * True when {@code root}, or an object on its {@code chain} to this application, is of neither this application nor
+     * the server: a JVM-wide default that wraps, however deep, what another application set must not be taken from
+     * that application.
      */
-    public boolean isAnotherApplications(Object object) {
+    public boolean isAnotherApplications(Object root, Reach.Chain chain) {
+        return isAnotherApplications(root) || chain.objects().stream().anyMatch(this::isAnotherApplications);
+    }
+
+    private boolean isAnotherApplications(Object object) {
         return object != null && !ownsObject(object) && !isServers(object.getClass().getClassLoader());
     }
 

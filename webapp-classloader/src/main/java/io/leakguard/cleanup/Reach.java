@@ -73,15 +73,27 @@ public final class Reach {
     }
 
     /**
+     * The links from {@code root} to the first object of the dying web application it reaches, each described, with
+     * the objects they lead to, the application's last.
+     */
+    public record Chain(List<String> links, List<Object> objects) {
+    }
+
+    /**
      * The links from {@code root} to the first object of the dying web application it reaches: present and empty when
      * {@code root} itself belongs to it, empty when nothing was found within the limits.
      */
     public Optional<List<String>> from(Object root) {
+        return chain(root).map(Chain::links);
+    }
+
+    /** Like {@link #from}, with the objects the links lead to, for a check that must know whose they are. */
+    public Optional<Chain> chain(Object root) {
         if (root == null) {
             return Optional.empty();
         }
         if (ownership.ownsObject(root)) {
-            return Optional.of(List.of());
+            return Optional.of(new Chain(List.of(), List.of()));
         }
         if (SHAPES.get(root.getClass()).kind() == Kind.LEAF) {
             return Optional.empty();
@@ -89,18 +101,27 @@ public final class Reach {
         this.root = root;
         nodes = 0;
         visits = 0;
-        List<String> reversed = walk(root, 0);
+        List<Link> reversed = walk(root, 0);
         this.root = null;
         visited = null;
         if (reversed == null) {
             return Optional.empty();
         }
         Collections.reverse(reversed);
-        return Optional.of(reversed);
+        List<String> links = new ArrayList<>(reversed.size());
+        List<Object> objects = new ArrayList<>(reversed.size());
+        for (Link link : reversed) {
+            links.add(link.text());
+            objects.add(link.to());
+        }
+        return Optional.of(new Chain(links, objects));
+    }
+
+    private record Link(String text, Object to) {
     }
 
     /** Returns the path from {@code object} (exclusive) to an owned object, last link first, or null. */
-    private List<String> walk(Object object, int depth) {
+    private List<Link> walk(Object object, int depth) {
         if (depth >= maxDepth) {
             return null;
         }
@@ -118,7 +139,7 @@ public final class Reach {
                     Object[] array = (Object[]) object;
                     for (int i = 0; i < array.length; i++) {
                         Object element = array[i];
-                        List<String> path = child(element, depth);
+                        List<Link> path = child(element, depth);
                         if (path != null) {
                             return linked(path, "[" + i + "]", element);
                         }
@@ -126,7 +147,7 @@ public final class Reach {
                 }
                 case REFERENCE -> {
                     Object referent = ((Reference<?>) object).get();
-                    List<String> path = linked(child(referent, depth), "referent", referent);
+                    List<Link> path = linked(child(referent, depth), "referent", referent);
                     return path != null ? path : fields(object, shape, depth);
                 }
                 case OPTIONAL -> {
@@ -141,7 +162,7 @@ public final class Reach {
                     AtomicReferenceArray<?> array = (AtomicReferenceArray<?>) object;
                     for (int i = 0; i < array.length(); i++) {
                         Object element = array.get(i);
-                        List<String> path = child(element, depth);
+                        List<Link> path = child(element, depth);
                         if (path != null) {
                             return linked(path, "[" + i + "]", element);
                         }
@@ -150,7 +171,7 @@ public final class Reach {
                 case ITERABLE -> {
                     int i = 0;
                     for (Object element : (Collection<?>) object) {
-                        List<String> path = child(element, depth);
+                        List<Link> path = child(element, depth);
                         if (path != null) {
                             return linked(path, "element " + i, element);
                         }
@@ -160,7 +181,7 @@ public final class Reach {
                 case MAP -> {
                     for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
                         Object key = entry.getKey();
-                        List<String> path = child(key, depth);
+                        List<Link> path = child(key, depth);
                         if (path != null) {
                             return linked(path, "key", key);
                         }
@@ -185,10 +206,10 @@ public final class Reach {
         return null;
     }
 
-    private List<String> fields(Object object, Shape shape, int depth) throws IllegalAccessException {
+    private List<Link> fields(Object object, Shape shape, int depth) throws IllegalAccessException {
         for (Field field : shape.fields()) {
             Object value = field.get(object);
-            List<String> path = child(value, depth);
+            List<Link> path = child(value, depth);
             if (path != null) {
                 return linked(path, field.getDeclaringClass().getSimpleName() + "." + field.getName(), value);
             }
@@ -214,7 +235,7 @@ public final class Reach {
     }
 
     /** The path from {@code child} (inclusive) to an owned object, last link first, or null. */
-    private List<String> child(Object child, int depth) {
+    private List<Link> child(Object child, int depth) {
         if (child == null) {
             return null;
         }
@@ -232,7 +253,7 @@ public final class Reach {
         }
         cut = false;
         childStart = visits;
-        List<String> path = walk(child, 1);
+        List<Link> path = walk(child, 1);
         if (path == null && !cut) {
             reachesNothing.add(child);
         }
@@ -240,9 +261,9 @@ public final class Reach {
     }
 
     /** Labels are built only for the path that is reported, never for the many links that lead nowhere. */
-    private static List<String> linked(List<String> path, String label, Object child) {
+    private static List<Link> linked(List<Link> path, String label, Object child) {
         if (path != null) {
-            path.add(label + " " + Describe.object(child));
+            path.add(new Link(label + " " + Describe.object(child), child));
         }
         return path;
     }

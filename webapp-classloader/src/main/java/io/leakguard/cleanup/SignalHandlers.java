@@ -70,26 +70,22 @@ final class SignalHandlers implements LeakCheck {
     @Override
     public void run(Scan scan) {
         Map<?, ?> table = (Map<?, ?>) HANDLERS.get(null);
-        copy(table).forEach((signal, handler) -> {
-            Optional<List<String>> path = scan.reach().from(handler);
-            if (path.isPresent()) {
-                report(scan, table, signal, handler, path.get());
-            }
-        });
+        copy(table).forEach((signal, handler) -> scan.reach().chain(handler)
+                .ifPresent(chain -> report(scan, table, signal, handler, chain)));
     }
 
-    private static void report(Scan scan, Map<?, ?> table, Object signal, Object handler, List<String> path) {
+    private static void report(Scan scan, Map<?, ?> table, Object signal, Object handler, Reach.Chain chain) {
         Object own = unwrapped(handler);
         Scan.Leak leak = scan.leak("handler " + Describe.object(own) + " of signal " + signal);
         // The path starts at the JDK's wrapper: worth showing only when it goes further than the handler.
         if (!scan.ownership().ownsObject(own)) {
-            leak.via(path);
+            leak.via(chain.links());
         }
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;
         }
-        if (scan.ownership().isAnotherApplications(own)) {
+        if (scan.ownership().isAnotherApplications(handler, chain)) {
             leak.warned("the handler is another application's, which would no longer hear the signal; left in place");
             return;
         }

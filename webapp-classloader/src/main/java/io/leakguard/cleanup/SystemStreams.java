@@ -1,7 +1,6 @@
 package io.leakguard.cleanup;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -11,8 +10,8 @@ import java.util.function.Consumer;
  * stays in memory, and everything the server prints afterwards goes through its stopped code.
  *
  * <p>Each goes back to the server's stream (Tomcat's {@code SystemLogHandler}), see {@link #remember()}. A stream
- * of another application that wraps this one's is left in place and reported: resetting it would silently undo that
- * application's redirection.
+ * that reaches this application through another application's, however deep, is left in place and reported:
+ * resetting it would silently undo that application's redirection.
  */
 final class SystemStreams implements LeakCheck {
 
@@ -53,14 +52,15 @@ final class SystemStreams implements LeakCheck {
     /** {@code name} is {@code out} or {@code err}. */
     private static void reset(Scan scan, String name, PrintStream current, PrintStream startup,
             Consumer<PrintStream> setter) {
-        Optional<List<String>> path = scan.reach().from(current);
-        if (path.isEmpty()) {
+        Optional<Reach.Chain> chain = scan.reach().chain(current);
+        if (chain.isEmpty()) {
             return;
         }
-        Scan.Leak leak = scan.leak("System." + name + " replaced by " + Describe.object(current)).via(path.get());
+        Scan.Leak leak = scan.leak("System." + name + " replaced by " + Describe.object(current))
+                .via(chain.get().links());
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
-        } else if (scan.ownership().isAnotherApplications(current)) {
+        } else if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the stream is another application's, which would lose its own redirection; left in place");
         } else if (scan.ownership().ownsObject(startup)) {
             leak.warned("the stream leakguard took for the server's is the application's own; left in place");

@@ -57,12 +57,26 @@ class JdbcLogWriterTest {
     @Test
     void anotherApplicationsWriterThatPassesMessagesToThisOnesIsLeftInPlace() throws Exception {
         DyingLoader dying = new DyingLoader();
+        assertLeftInPlace(dying, anotherApplicationsWriterHolding(dying));
+    }
+
+    /** Whose writer it is shows deeper than the outermost object: the JDK's writer here carries the other's output. */
+    @Test
+    void aJdkWriterAroundAnotherApplicationsIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        assertLeftInPlace(dying, new PrintWriter(anotherApplicationsWriterHolding(dying), true));
+    }
+
+    private static PrintWriter anotherApplicationsWriterHolding(DyingLoader dying) throws Exception {
         PrintWriter other = (PrintWriter) new DyingLoader().newInstance(LogWriter.class);
         other.getClass().getField("held").set(other, dying.newInstance(LogWriter.class));
-        DriverManager.setLogWriter(other);
+        return other;
+    }
 
+    private static void assertLeftInPlace(ClassLoader dying, PrintWriter writer) {
+        DriverManager.setLogWriter(writer);
         Finding finding = logWriterFinding(dying);
-        assertSame(other, DriverManager.getLogWriter());
+        assertSame(writer, DriverManager.getLogWriter());
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the log writer is another application's, whose JDBC logging would end; left in place",
                 finding.action());
