@@ -129,6 +129,7 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=imageio"),
             new FixtureLeak("jvm-registrations", "/leak?kind=hostnameverifier"),
             new FixtureLeak("jvm-registrations", "/leak?kind=sysout"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=sysin"),
             new FixtureLeak("jvm-registrations", "/leak?kind=jdbclogwriter"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**

@@ -1,13 +1,15 @@
 package io.leakguard.cleanup;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * {@code System.out} or {@code System.err} replaced by a stream that reaches the web application, as libraries that
- * send console output to the application's logging do. The JVM keeps the stream in a static field: the application
- * stays in memory, and everything the server prints afterwards goes through its stopped code.
+ * send console output to the application's logging do, or {@code System.in} by one that feeds it scripted input, as
+ * embedded shells and tests do. The JVM keeps each stream in a static field: the application stays in memory, and
+ * everything the server prints afterwards goes through its stopped code.
  *
  * <p>Each goes back to the server's stream (Tomcat's {@code SystemLogHandler}), see {@link #remember()}. A stream
  * that reaches this application through another application's, however deep, is left in place and reported:
@@ -21,11 +23,13 @@ final class SystemStreams implements LeakCheck {
      */
     private static volatile PrintStream serverOut = System.out;
     private static volatile PrintStream serverErr = System.err;
+    private static volatile InputStream serverIn = System.in;
 
     /** Takes the current streams as the server's. */
     static void remember() {
         serverOut = System.out;
         serverErr = System.err;
+        serverIn = System.in;
     }
 
     @Override
@@ -47,11 +51,11 @@ final class SystemStreams implements LeakCheck {
     public void run(Scan scan) {
         reset(scan, "out", System.out, serverOut, System::setOut);
         reset(scan, "err", System.err, serverErr, System::setErr);
+        reset(scan, "in", System.in, serverIn, System::setIn);
     }
 
-    /** {@code name} is {@code out} or {@code err}. */
-    private static void reset(Scan scan, String name, PrintStream current, PrintStream startup,
-            Consumer<PrintStream> setter) {
+    /** {@code name} is {@code out}, {@code err} or {@code in}. */
+    private static <T> void reset(Scan scan, String name, T current, T startup, Consumer<T> setter) {
         Optional<Reach.Chain> chain = scan.reach().chain(current);
         if (chain.isEmpty()) {
             return;

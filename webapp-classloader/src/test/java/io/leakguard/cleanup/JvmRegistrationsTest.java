@@ -71,6 +71,8 @@ class JvmRegistrationsTest {
                 Arguments.of("sysout", "SystemStream leak: System.out replaced by java.io.PrintStream@",
                         "held through FilterOutputStream.out " + SERVLET + "CountingOutput@" + AND
                                 + "; fixed: System.setOut("),
+                Arguments.of("sysin", "SystemStream leak: System.in replaced by " + SERVLET + "ScriptedInput@",
+                        "fixed: System.setIn("),
                 Arguments.of("hostnameverifier", "HttpsDefault leak: default HostnameVerifier " + SERVLET + "AnyHost@",
                         "fixed: HttpsURLConnection.setDefaultHostnameVerifier(javax.net.ssl.HttpsURLConnection"
                                 + "$DefaultHostnameVerifier@"),

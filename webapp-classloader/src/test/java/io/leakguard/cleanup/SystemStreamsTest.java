@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.leakguard.testing.ServerStarted;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,21 @@ class SystemStreamsTest {
             assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
         } finally {
             System.setOut(server);
+        }
+    }
+
+    @Test
+    void theStoppingApplicationsInputIsReplacedByTheServers() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        InputStream server = System.in;
+        System.setIn((InputStream) dying.newInstance(ConsoleInput.class));
+        try {
+            Finding finding = systemStreamFinding(dying);
+            assertSame(server, System.in);
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+            assertEquals("System.setIn(" + Describe.object(server) + ")", finding.action());
+        } finally {
+            System.setIn(server);
         }
     }
 
