@@ -7,12 +7,15 @@ import io.leakguard.testing.ServerStarted;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Who gets {@code System.out} back: the stopping application's own stream is replaced by the server's, but another
- * application's stream that wraps it is only reported, since replacing it would undo that application's redirection.
+ * Who gets {@code System.out} and {@code System.in} back: the stopping application's own stream is replaced by the
+ * server's, but another application's stream that wraps it is only reported, since replacing it would undo that
+ * application's redirection.
  * The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
  */
 @ExtendWith(ServerStarted.class)
@@ -20,30 +23,28 @@ class SystemStreamsTest {
 
     @Test
     void theStoppingApplicationsStreamIsReplacedByTheServers() throws Exception {
-        DyingLoader dying = new DyingLoader();
-        PrintStream server = System.out;
-        System.setOut((PrintStream) dying.newInstance(ConsoleStream.class));
-        try {
-            Finding finding = systemStreamFinding(dying);
-            assertSame(server, System.out);
-            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
-        } finally {
-            System.setOut(server);
-        }
+        assertServersPutBack("Out", ConsoleStream.class, () -> System.out,
+                stream -> System.setOut((PrintStream) stream));
     }
 
     @Test
     void theStoppingApplicationsInputIsReplacedByTheServers() throws Exception {
+        assertServersPutBack("In", ConsoleInput.class, () -> System.in, stream -> System.setIn((InputStream) stream));
+    }
+
+    /** {@code name} as in {@code System.setOut}; the dying application's copy of {@code template} replaces the stream. */
+    private static void assertServersPutBack(String name, Class<?> template, Supplier<Object> installed,
+            Consumer<Object> install) throws Exception {
         DyingLoader dying = new DyingLoader();
-        InputStream server = System.in;
-        System.setIn((InputStream) dying.newInstance(ConsoleInput.class));
+        Object server = installed.get();
+        install.accept(dying.newInstance(template));
         try {
             Finding finding = systemStreamFinding(dying);
-            assertSame(server, System.in);
+            assertSame(server, installed.get());
             assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
-            assertEquals("System.setIn(" + Describe.object(server) + ")", finding.action());
+            assertEquals("System.set" + name + "(" + Describe.object(server) + ")", finding.action());
         } finally {
-            System.setIn(server);
+            install.accept(server);
         }
     }
 
