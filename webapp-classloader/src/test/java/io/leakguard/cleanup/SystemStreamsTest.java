@@ -32,7 +32,7 @@ class SystemStreamsTest {
         assertServersPutBack("In", ConsoleInput.class, () -> System.in, stream -> System.setIn((InputStream) stream));
     }
 
-    /** {@code name} as in {@code System.setOut}; the dying application's copy of {@code template} replaces the stream. */
+    /** {@code name} as in {@code System.setOut}; the dying application's copy of {@code template} replaces it. */
     private static void assertServersPutBack(String name, Class<?> template, Supplier<Object> installed,
             Consumer<Object> install) throws Exception {
         DyingLoader dying = new DyingLoader();
