@@ -57,9 +57,10 @@ final class JdbcLogWriter implements LeakCheck {
             leak.warned(scan.policyReason());
         } else if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the " + name + " is another application's, whose JDBC logging would end; left in place");
-        } else {
+        } else if (current == logStream() || current == DriverManager.getLogWriter()) {
             leak.fixed(server.restore(scan.ownership()));
         }
+        // Otherwise another thread set its own while the chain was searched, which does not hold the application.
     }
 
     /**
