@@ -30,9 +30,9 @@ import org.apache.catalina.loader.WebappClassLoaderBase;
  * The three take turns in a rotating order, so that none always follows a collection or a compilation. A class is
  * loaded once in a JVM's life, so the rounds are reported by range: the first ones while the JIT has compiled little
  * of the transformer (which has been through every class once, to make the third shot's bytes), the last ones with it
- * compiled. The application is either every fixture's classes, from
- * {@code WEB-INF/classes}, most of them making instrumented calls, or whole libraries of the benchmark jar that Tomcat's
- * loader does not leave to the server (commons-math, JMH, ASM, jopt-simple), from a jar in {@code WEB-INF/lib}.
+ * compiled. The application is either every fixture's classes, from {@code WEB-INF/classes}, most of them making
+ * instrumented calls, or whole libraries of the benchmark jar that Tomcat's loader does not leave to the server
+ * (commons-math, JMH, ASM, jopt-simple), from a jar in {@code WEB-INF/lib}.
  *
  * <p>Run with {@code ./benchmarks/run TomcatClassLoading [fixtures|libraries] [rounds]} after building the fixtures.
  */

@@ -39,7 +39,8 @@ final class WebappClasses {
         ClassWriter writer = new ClassWriter(0);
         writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, internalName, null, "java/lang/Object", null);
         writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "cache", "Ljava/util/Map;", null, null).visitEnd();
-        writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "name", "Ljava/lang/String;", null, null).visitEnd();
+        writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "name", "Ljava/lang/String;", null, null)
+                .visitEnd();
         writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "count", "I", null, null).visitEnd();
         MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();

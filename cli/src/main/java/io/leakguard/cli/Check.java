@@ -56,7 +56,8 @@ final class Check {
         try (QuietLogs logs = QuietLogs.start();
                 TrialServer server = new TrialServer(options.withLeakGuard(), logs);
                 LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
-            progress("started Tomcat on 127.0.0.1 " + (options.withLeakGuard() ? "with leakguard" : "without leakguard"));
+            progress("started Tomcat on 127.0.0.1 "
+                    + (options.withLeakGuard() ? "with leakguard" : "without leakguard"));
             Footprint baseline = Footprint.now();
             List<TrialServer.Stopped> stopped = new ArrayList<>();
             List<CycleResult> cycles = new ArrayList<>();

@@ -19,7 +19,8 @@ record CheckReport(String war, String context, boolean withLeakGuard, Footprint 
 
     void print(PrintStream out) {
         out.println("leakguard check: " + war + " at " + context + ", " + (withLeakGuard ? "with leakguard"
-                : "stock Tomcat (without leakguard)") + ", " + cycles.size() + " cycle" + (cycles.size() == 1 ? "" : "s"));
+                : "stock Tomcat (without leakguard)") + ", " + cycles.size() + " cycle"
+                + (cycles.size() == 1 ? "" : "s"));
         for (CycleResult cycle : cycles) {
             out.println();
             out.println("cycle " + cycle.number() + ": class loader " + (cycle.collected() ? "collected"

@@ -80,7 +80,8 @@ final class Demo {
 
     private Map<Fixture, Outcomes> runAll(Path wars, boolean withLeakGuard, QuietLogs logs) throws BadInput {
         String mode = withLeakGuard ? "with leakguard" : "without leakguard (stock Tomcat)";
-        err.println("leakguard: demo " + mode + ": deploy, request and undeploy " + FIXTURES.size() + " web applications");
+        err.println("leakguard: demo " + mode + ": deploy, request and undeploy " + FIXTURES.size()
+                + " web applications");
         Map<Fixture, TrialServer.Stopped> stopped = new LinkedHashMap<>();
         try (TrialServer server = new TrialServer(withLeakGuard, logs)) {
             for (Fixture fixture : FIXTURES) {

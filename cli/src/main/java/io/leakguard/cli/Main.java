@@ -17,7 +17,8 @@ public final class Main {
 
     static final String USAGE = """
             usage: leakguard [demo]
-                   leakguard check app.war [--request /path ...] [--cycles N] [--without-leakguard] [--json report.json]""";
+                   leakguard check app.war [--request /path ...] [--cycles N] [--without-leakguard] \
+            [--json report.json]""";
 
     private Main() {
     }

@@ -22,7 +22,8 @@ class CheckTest {
         assertTrue(run.out().contains("cycle 2: class loader collected"), run.all());
         assertTrue(run.out().contains("GET /clean/leak -> 200"), run.all());
         assertTrue(run.out().matches("(?s).*\nbefore the first deploy: \\d+ classes, [0-9.]+ MB metaspace; at the end: "
-                + "\\d+ classes, [0-9.]+ MB metaspace\ngrowth from cycle 1 to cycle 2: [+-]\\d+ classes, [+-][0-9.]+ [KM]B "
+                + "\\d+ classes, [0-9.]+ MB metaspace\n"
+                + "growth from cycle 1 to cycle 2: [+-]\\d+ classes, [+-][0-9.]+ [KM]B "
                 + "metaspace\n.*"), run.all());
         assertTrue(run.out().contains("result: 0 of 2 class loaders survived"), run.all());
     }

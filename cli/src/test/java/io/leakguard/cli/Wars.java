@@ -21,7 +21,8 @@ final class Wars {
     /** A bundled fixture, copied to {@code dir} as {@code <fixture>.war}, so it deploys at {@code /<fixture>}. */
     static Path fixture(Path dir, String fixture) {
         try {
-            return Files.copy(DEMO_WARS.resolve("leakguard-fixture-" + fixture + ".war"), dir.resolve(fixture + ".war"));
+            return Files.copy(DEMO_WARS.resolve("leakguard-fixture-" + fixture + ".war"),
+                    dir.resolve(fixture + ".war"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

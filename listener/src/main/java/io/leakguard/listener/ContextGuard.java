@@ -18,8 +18,9 @@ import org.apache.catalina.loader.WebappLoader;
 
 /**
  * Puts leakguard's class loader on every context of the server, those deployed later included, hands each stop's
- * report to the thread renewal and each stopped loader to the Find leaks detector. Listens to the engine and hosts for new children, and to each context for its start
- * (when its own context.xml has been read, so a {@code <Loader>} there is known) and its report.
+ * report to the thread renewal and each stopped loader to the Find leaks detector. Listens to the engine and hosts for
+ * new children, and to each context for its start (when its own context.xml has been read, so a {@code <Loader>} there
+ * is known) and its report.
  */
 final class ContextGuard implements ContainerListener, LifecycleListener {
 

@@ -101,7 +101,8 @@ public final class JreOffenders {
             thread.setContextClassLoader(previous);
         }
         LOG.info("leakguard: JRE offenders preloaded on JDK {}: {}; failed: {}; switched off: {}; not needed on this"
-                + " JDK: {}", Runtime.version().feature(), names(preloaded), names(failed), names(off), names(notNeeded));
+                + " JDK: {}", Runtime.version().feature(), names(preloaded), names(failed), names(off),
+                names(notNeeded));
     }
 
     private static boolean ran(JreOffender offender, JreOffender.Configured configured) {

@@ -55,8 +55,8 @@ class JreOffendersTest {
                     + " may still pin it: java.lang.ClassNotFoundException: no.such.Offender (the others were"
                     + " initialised)"), warnings);
             assertTrue(log.all().contains("INFO leakguard: JRE offenders preloaded on JDK "
-                    + Runtime.version().feature() + ": jarUrlCaching; failed: classesToInitialize; switched off: appContext,"
-                    + " driverManager"),
+                    + Runtime.version().feature() + ": jarUrlCaching; failed: classesToInitialize; switched off:"
+                    + " appContext, driverManager"),
                     log.all());
         }
     }

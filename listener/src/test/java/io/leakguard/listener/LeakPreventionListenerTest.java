@@ -275,7 +275,8 @@ class LeakPreventionListenerTest {
             assertTrue(Gc.collected(useAndUndeploy(tomcat, "clean")), log.all());
             assertTrue(log.all().contains("INFO leakguard: [/app] renewing the threads of [http-nio-127.0.0.1-auto-"),
                     log.all());
-            assertTrue(log.all().contains("INFO leakguard: [/app] renewing Tomcat's utility threads [Catalina-utility-"),
+            assertTrue(log.all().contains("INFO leakguard: [/app] renewing Tomcat's utility threads"
+                    + " [Catalina-utility-"),
                     log.all());
         }
     }

@@ -28,7 +28,8 @@ class ListenerAttributesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "threadLocal        | fix       | unknown attribute [threadLocal]; accepted attributes: caches, checkBudgetMillis,",
+        "threadLocal        | fix       | unknown attribute [threadLocal]; accepted attributes: caches,"
+                + " checkBudgetMillis,",
         "threadLocals       | sometimes | [threadLocals] is [sometimes]; accepted values: fix, warn, off",
         "walkMaxDepth       | deep      | [walkMaxDepth] is [deep]; accepted values: a whole number >= 0",
         "renewal            | weekly    | attribute [renewal] is [weekly]; accepted values: leaks, always, off",

@@ -5,7 +5,9 @@ import io.leakguard.cleanup.jdk.JdkInternals;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The classes a loader has defined so far, read from the JDK's own list so that nothing new is loaded or initialised. */
+/**
+ * The classes a loader has defined so far, read from the JDK's own list so that nothing new is loaded or initialised.
+ */
 public final class LoadedClasses {
 
     /** The list the JVM appends every class defined by a loader to. */

@@ -33,9 +33,12 @@ final class ThreadLocalEntries implements LeakCheck {
     private static final InternalField THREAD_LOCALS = JdkInternals.field("java.lang.Thread", "threadLocals");
     private static final InternalField INHERITABLE = JdkInternals.field("java.lang.Thread", "inheritableThreadLocals");
     private static final InternalField TABLE = JdkInternals.field("java.lang.ThreadLocal$ThreadLocalMap", "table");
-    private static final InternalField VALUE = JdkInternals.field("java.lang.ThreadLocal$ThreadLocalMap$Entry", "value");
+    private static final InternalField VALUE =
+            JdkInternals.field("java.lang.ThreadLocal$ThreadLocalMap$Entry", "value");
 
-    /** Entries of one ThreadLocal (or of collected ones with the same value type) are one leak, however many threads. */
+    /**
+     * Entries of one ThreadLocal (or of collected ones with the same value type) are one leak, however many threads.
+     */
     private record Group(String what, List<String> chain, String site, List<String> threads, List<Slot> slots) {
     }
 

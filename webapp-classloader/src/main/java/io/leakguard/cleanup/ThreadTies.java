@@ -64,7 +64,9 @@ final class ThreadTies {
                 || task != null && task.getClass().getName().equals(POOL_WORKER);
     }
 
-    /** How the thread belongs to the web application, as a clause for the message, or null when nothing shows it does. */
+    /**
+     * How the thread belongs to the web application, as a clause for the message, or null when nothing shows it does.
+     */
     String tie(Thread thread) {
         if (ownership.owns(thread.getClass())) {
             return "whose class is the web application's";

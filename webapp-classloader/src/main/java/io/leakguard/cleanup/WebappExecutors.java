@@ -29,10 +29,10 @@ import java.util.stream.Collectors;
  * with {@code shutdownNow()} and awaited for a bounded time. Any other pool may be shared with the server or other web
  * applications, so it is never shut down: the web application's queued tasks are cancelled and removed, and the pool is
  * reported. A pool that the web application keeps in a static field but builds from JDK parts
- * ({@code Executors.newFixedThreadPool}) falls in that second group: telling it apart from a shared library's pool would
- * mean reading the web application's static fields, which for a class not yet initialised runs its static initialiser
- * during undeploy, and no public API says whether a class is initialised. Its threads are reported, and their context
- * class loader is reset by {@link ForeignThreadContextLoaders}.
+ * ({@code Executors.newFixedThreadPool}) falls in that second group: telling it apart from a shared library's pool
+ * would mean reading the web application's static fields, which for a class not yet initialised runs its static
+ * initialiser during undeploy, and no public API says whether a class is initialised. Its threads are reported, and
+ * their context class loader is reset by {@link ForeignThreadContextLoaders}.
  */
 final class WebappExecutors implements LeakCheck {
 

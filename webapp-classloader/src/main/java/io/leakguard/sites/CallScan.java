@@ -132,7 +132,8 @@ final class CallScan implements ClassBytes.Utf8Visitor {
             at += 8;
             for (int i = 0; i < attributes; i++) {
                 int name = bytes.u2(at);
-                // Nearly every attribute of a method is its Code, all naming one constant: compared by index once known.
+                // Nearly every attribute of a method is its Code, all naming one constant:
+                // compared by index once known.
                 if (name != code && bytes.textEquals(name, CODE)) {
                     code = name;
                 }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CreationSites {
 
-    /** About 100 bytes each, a few megabytes in all: far more live threads, pools and ThreadLocals than a server has. */
+    /**
+     * About 100 bytes each, a few megabytes in all: far more live threads, pools and ThreadLocals than a server has.
+     */
     static final int CAPACITY = 50_000;
     /** A ThreadLocal set from many places keeps the last few of them. */
     private static final int SITES_PER_OBJECT = 4;

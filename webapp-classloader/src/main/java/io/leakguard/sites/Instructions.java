@@ -67,7 +67,9 @@ final class Instructions {
         }
     }
 
-    /** True for an instruction that can go elsewhere than to the next: a jump, a switch, a subroutine call or return. */
+    /**
+     * True for an instruction that can go elsewhere than to the next: a jump, a switch, a subroutine call or return.
+     */
     static boolean branches(ClassBytes bytes, int pc) {
         int opcode = bytes.u1(pc);
         return opcode >= 0x99 && opcode <= LOOKUPSWITCH || opcode >= 0xC6 && opcode <= 0xC9

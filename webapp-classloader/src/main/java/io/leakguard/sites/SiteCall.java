@@ -119,8 +119,8 @@ record SiteCall(int opcode, String owner, String name, String descriptor, Record
     }
 
     /**
-     * The calls by name, a prefix with its {@code *}. Looking a call up runs while the JIT has not compiled it yet, once
-     * per reference a class makes to a method of the table's names, and a map lookup is already compiled code.
+     * The calls by name, a prefix with its {@code *}. Looking a call up runs while the JIT has not compiled it yet,
+     * once per reference a class makes to a method of the table's names, and a map lookup is already compiled code.
      */
     private static final Map<String, List<SiteCall>> BY_NAME = ALL.stream()
             .collect(Collectors.groupingBy(SiteCall::name));

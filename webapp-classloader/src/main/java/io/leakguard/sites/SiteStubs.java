@@ -331,7 +331,8 @@ final class SiteStubs {
         }
         if (superCall != null) {
             // Recording this after super(...) adds instructions, which moves every offset after them: done only where
-            // no branch, exception range or frame has one, and where local 0 is sure to hold this (see CallSiteRewriter).
+            // no branch, exception range or frame has one, and where local 0 is sure to hold this
+            // (see CallSiteRewriter).
             inPlace &= shiftable && keepsThis(codeStart, codeEnd)
                     && codeEnd - codeStart + RECORD_THIS_LENGTH <= MAX_CODE_LENGTH;
             superCalls.add(superCall);

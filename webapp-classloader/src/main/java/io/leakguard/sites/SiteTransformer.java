@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Most classes make no such call, which {@link CallScan} tells from their bytes; most that do are patched in place by
  * {@link SiteStubs}; the rest are rewritten with ASM.
  *
- * <p>With ASM, only instructions are added, never a branch or a local, so the class's stack map frames stay valid and no frame
- * has to be computed: computing them means loading the classes the code names, from inside their loader's
+ * <p>With ASM, only instructions are added, never a branch or a local, so the class's stack map frames stay valid and
+ * no frame has to be computed: computing them means loading the classes the code names, from inside their loader's
  * {@code defineClass}. Any class this cannot parse is loaded exactly as it came.
  */
 public final class SiteTransformer implements ClassFileTransformer {

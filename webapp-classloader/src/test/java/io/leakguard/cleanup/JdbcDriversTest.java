@@ -130,7 +130,8 @@ class JdbcDriversTest {
                 assertTrue(Gc.collected(loader), log.all());
                 String warning = single(log.warnings("/app"));
                 assertTrue(warning.contains("JDBC driver leak: " + DRIVER + " registered with java.sql.DriverManager;"
-                        + " held through DriverManager.registeredDrivers; created at " + DRIVER + ".<clinit>("), warning);
+                        + " held through DriverManager.registeredDrivers; created at " + DRIVER + ".<clinit>("),
+                        warning);
                 assertTrue(warning.endsWith("; fixed: deregistered from DriverManager"), warning);
                 assertFalse(tomcatLog.all().contains("JDBC driver"), tomcatLog.all());
             });

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
 /**
- * Platform threads made through {@code Thread.Builder} (Java 21): their warnings name the line that made them. The build targets Java 17, so the fixture's source is compiled here, by the JVM under test;
- * that is why this runs only from Java 21 on (the Temurin 25 pass of ./test).
+ * Platform threads made through {@code Thread.Builder} (Java 21): their warnings name the line that made them. The
+ * build targets Java 17, so the fixture's source is compiled here, by the JVM under test; that is why this runs only
+ * from Java 21 on (the Temurin 25 pass of ./test).
  */
 @EnabledForJreRange(min = JRE.JAVA_21)
 class ThreadBuilderSitesTest {

@@ -31,8 +31,8 @@ class WebappExecutorsTest {
                     .toList();
             assertEquals(4, executors.size(), log.all());
             assertOne(executors, "with 1 live thread(s) (custom-worker), whose thread factory "
-                    + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow(), 0 queued"
-                    + " task(s) dropped");
+                    + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow(),"
+                    + " 0 queued task(s) dropped");
             assertOne(executors, "java.util.concurrent.ForkJoinPool@", "whose thread factory "
                     + "io.leakguard.fixture.executor.ExecutorServlet$$", "; fixed: shut down with shutdownNow()");
             assertOne(executors, "java.util.concurrent.ScheduledThreadPoolExecutor@", "held in the web application's"

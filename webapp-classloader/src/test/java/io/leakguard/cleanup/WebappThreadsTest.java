@@ -10,7 +10,9 @@ import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Threads a webapp starts and forgets, on a real Tomcat: leaked on stock Tomcat, ended and collected with leakguard. */
+/**
+ * Threads a webapp starts and forgets, on a real Tomcat: leaked on stock Tomcat, ended and collected with leakguard.
+ */
 class WebappThreadsTest {
 
     @AfterEach

@@ -24,7 +24,9 @@ public final class InternalMethod implements Internal {
         return method != null;
     }
 
-    /** Why this method cannot be called on this JVM, typically the exact {@code --add-opens} flag; null when available. */
+    /**
+     * Why this method cannot be called on this JVM, typically the exact {@code --add-opens} flag; null when available.
+     */
     @Override
     public String missing() {
         return missing;
