@@ -27,10 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 8, time = 2)
-// The flags catalina.sh passes: without them both clean-ups skip their ThreadLocal checks, the bulk of the work.
+// The flags catalina.sh passes, without which both clean-ups skip their ThreadLocal checks, the bulk of the work, and
+// the one more the README asks for, without which leakguard's staticFields and signalHandlers are off.
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED"})
+        "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+        "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class CleanupPass {
 
     private static final CleanupEngine ENGINE = CleanupEngine.standard();
