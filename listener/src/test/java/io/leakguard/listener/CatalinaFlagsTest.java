@@ -10,11 +10,8 @@ import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
-import java.lang.ref.WeakReference;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,24 +76,14 @@ class CatalinaFlagsTest {
                 + " application's, and reading static fields needs the required flag");
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
                 LogCapture log = LogCapture.start()) {
-            Context context = tomcat.deployPlain("jvm-registrations", "/app");
-            tomcat.get("/app/leak?kind=httpclientauthenticated");
-            Field client = context.getLoader().getClassLoader()
-                    .loadClass("io.leakguard.fixture.jvmregistrations.JvmRegistrationsServlet")
-                    .getDeclaredField("client");
-            client.setAccessible(true);
-            WeakReference<ClassLoader> loader = tomcat.undeploy(context);
+            AuthenticatedClient client = AuthenticatedClient.undeployed(tomcat);
 
             String warning = Fixtures.single(log.warnings("/app"));
             assertTrue(warning.contains("; whatever of the application the client holds (a ProxySelector,"
                     + " Authenticator, CookieHandler or Executor) it keeps, unread without"
                     + " --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED"), warning);
-            assertTrue(Gc.leaked(loader), "the client no longer holds its Authenticator: " + log.all());
-            // Not to leave the leak to the tests that follow: once nothing holds the client, its selector thread ends
-            // at its next wake-up, and the application goes with it.
-            client.set(null, null);
-            client = null;
-            Gc.collected(loader);
+            assertTrue(Gc.leaked(client.loader()), "the client no longer holds its Authenticator: " + log.all());
+            client.release();
         }
     }
 }

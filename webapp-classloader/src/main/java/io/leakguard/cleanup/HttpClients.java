@@ -6,6 +6,7 @@ import io.leakguard.cleanup.jdk.InternalMethod;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.ref.Reference;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,9 @@ import java.util.Set;
  * aborted) and awaited for a bounded time; before, a marked selector thread is detached from the application and
  * the client ends by itself once it is collected. Either way the client then lets go of what it holds of the
  * application. Reading the client needs {@code --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED}, and
- * reading the inherited domains (Java 19 to 23) {@code --add-opens=java.base/java.security=ALL-UNNAMED}.
+ * reading the inherited domains (Java 19 to 23) {@code --add-opens=java.base/java.security=ALL-UNNAMED}. Without the
+ * first, a client kept in a static field is still reported, by what its public accessors show it was given of the
+ * application, and shut down where Java can; it then keeps the application in memory.
  */
 final class HttpClients implements LeakCheck {
 
@@ -77,7 +80,7 @@ final class HttpClients implements LeakCheck {
                 ? "an HttpClient of a stopping web application is shut down instead of left open, lets go of "
                 : "an HttpClient of a stopping web application lets go of ")
                 + "the application's ProxySelector, Authenticator, CookieHandler and Executor it holds, one kept in a "
-                + "static field is found on every Java release, and its warning says where it was built"));
+                + "static field is released too, and its warning says where it was built"));
         for (Internal internal : InitializedStatics.needs()) {
             improvements.add(new Improvement(internal,
                     "an HttpClient kept in a static field of a stopping web application is found"));
@@ -88,7 +91,8 @@ final class HttpClients implements LeakCheck {
     @Override
     public void run(Scan scan) throws IllegalAccessException {
         Set<Object> found = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Map.Entry<Thread, String> marked : markedSelectors(scan.ownership()).entrySet()) {
+        Map<Thread, String> markedSelectors = markedSelectors(scan.ownership());
+        for (Map.Entry<Thread, String> marked : markedSelectors.entrySet()) {
             Thread thread = marked.getKey();
             Object client = SELECTOR_OWNER.available() ? SELECTOR_OWNER.get(thread) : null;
             if (client != null) {
@@ -103,12 +107,17 @@ final class HttpClients implements LeakCheck {
             }
             letGo(leak, client, thread, true, scan);
         }
+        Map<HttpClient, String> kept = StaticClients.of(scan);
         if (HttpClientHoldings.available()) {
-            for (Map.Entry<Object, String> kept : StaticClients.of(scan).entrySet()) {
-                if (found.add(kept.getKey())) {
-                    inspectKept(kept.getKey(), kept.getValue(), scan);
+            for (Map.Entry<HttpClient, String> client : kept.entrySet()) {
+                Object impl = StaticClients.FACADE_CLIENT.get(client.getKey());
+                if (found.add(impl)) {
+                    inspectKept(impl, client.getValue(), scan);
                 }
             }
+        } else if (markedSelectors.isEmpty()) {
+            // Unread, a client cannot be matched to a selector thread: one reported by its thread is not again.
+            kept.forEach((client, field) -> inspectUnread(client, field, scan));
         }
     }
 
@@ -124,7 +133,9 @@ final class HttpClients implements LeakCheck {
         for (Thread thread : markedSelectors(scan.ownership()).keySet()) {
             clients.add(SELECTOR_OWNER.get(thread));
         }
-        clients.addAll(StaticClients.of(scan).keySet());
+        for (HttpClient kept : StaticClients.of(scan).keySet()) {
+            clients.add(StaticClients.FACADE_CLIENT.get(kept));
+        }
         return clients;
     }
 
@@ -161,6 +172,40 @@ final class HttpClients implements LeakCheck {
             return;
         }
         letGo(leak, client, null, open, scan);
+    }
+
+    /**
+     * A client kept in a static field, read without its internals: what the application gave it shows through its
+     * public accessors, though not what the client made of them nor the exception it was stopped with. From Java 20
+     * the JDK's Cleaner keeps such a client for as long as the field holds it, before that its selector thread while it
+     * runs, so the application stays in memory however the client is closed.
+     */
+    private static void inspectUnread(HttpClient client, String field, Scan scan) {
+        Ownership ownership = scan.ownership();
+        List<String> kept = new ArrayList<>();
+        client.proxy().filter(ownership::ownsObject).ifPresent(o -> kept.add("ProxySelector " + Describe.object(o)));
+        client.authenticator().filter(ownership::ownsObject)
+                .ifPresent(o -> kept.add("Authenticator " + Describe.object(o)));
+        client.cookieHandler().filter(ownership::ownsObject)
+                .ifPresent(o -> kept.add("CookieHandler " + Describe.object(o)));
+        client.executor().filter(ownership::ownsObject).ifPresent(o -> kept.add("Executor " + Describe.object(o)));
+        if (kept.isEmpty()) {
+            return;
+        }
+        Scan.Leak leak = scan.leak("java.net.http.HttpClient kept in static field " + field + ", holding "
+                + String.join(" and ", kept)).via(List.of(Runtime.version().feature() >= 20
+                        ? "the JDK's Cleaner, until the client is unreachable" : "its selector thread"));
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+            return;
+        }
+        List<String> done = new ArrayList<>();
+        if (SHUTDOWN_NOW.isPresent() && AWAIT_TERMINATION.isPresent()) {
+            done.add(close(client, scan.policy().threadStopWait()));
+        }
+        done.add("what it holds of the application it keeps, released only with "
+                + StaticClients.FACADE_CLIENT.missing());
+        leak.warned(String.join("; ", done));
     }
 
     /**

@@ -23,19 +23,19 @@ final class StaticClients {
 
     private final Ownership ownership;
     /** The clients found, by identity, each with where: {@code com.acme.Api.INSTANCE.client}. */
-    private final Map<Object, String> found = new IdentityHashMap<>();
+    private final Map<HttpClient, String> found = new IdentityHashMap<>();
 
     private StaticClients(Ownership ownership) {
         this.ownership = ownership;
     }
 
     /**
-     * The clients behind the HttpClients the application keeps, each with where; empty when the static fields or the
-     * clients cannot be read. A search cut short by the check's budget is reported as skipped.
+     * The HttpClients the application keeps, each with where; empty when the static fields cannot be read. A search
+     * cut short by the check's budget is reported as skipped.
      */
-    static Map<Object, String> of(Scan scan) throws IllegalAccessException {
+    static Map<HttpClient, String> of(Scan scan) throws IllegalAccessException {
         StaticClients clients = new StaticClients(scan.ownership());
-        if (!InitializedStatics.available() || !FACADE_CLIENT.available()) {
+        if (!InitializedStatics.available()) {
             return clients.found;
         }
         for (Class<?> type : InitializedStatics.classes(scan.loader())) {
@@ -65,7 +65,7 @@ final class StaticClients {
             return;
         }
         if (value.getClass().getName().equals(FACADE_CLASS)) {
-            found.putIfAbsent(FACADE_CLIENT.get(value), where);
+            found.putIfAbsent((HttpClient) value, where);
         } else if (deeper && ownership.owns(value.getClass())) {
             searchFields(value, where);
         } else if (deeper && Reach.isJdk(value.getClass())) {
