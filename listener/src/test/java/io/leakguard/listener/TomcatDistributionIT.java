@@ -122,6 +122,7 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=proxyselector"),
             new FixtureLeak("jvm-registrations", "/leak?kind=cookiehandler"),
             new FixtureLeak("jvm-registrations", "/leak?kind=responsecache"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=filenamemap"),
             new FixtureLeak("jvm-registrations", "/leak?kind=julhandler"),
             new FixtureLeak("jvm-registrations", "/leak?kind=bundle"),
             new FixtureLeak("jvm-registrations", "/leak?kind=rmi"),

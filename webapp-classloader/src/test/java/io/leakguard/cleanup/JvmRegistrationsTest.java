@@ -62,6 +62,8 @@ class JvmRegistrationsTest {
                         "fixed: CookieHandler.setDefault(null)"),
                 Arguments.of("responsecache", "NetDefault leak: default ResponseCache " + SERVLET + "NoCache@",
                         "fixed: ResponseCache.setDefault(null)"),
+                Arguments.of("filenamemap", "NetDefault leak: default FileNameMap " + SERVLET + "ExtraContentTypes@",
+                        "fixed: URLConnection.setFileNameMap(null)"),
                 Arguments.of("julhandler", "LoggingHandler leak: handler " + SERVLET + "AuditHandler@",
                         "on logger(s) [global]; fixed: removed from the logger(s) and closed"),
                 Arguments.of("bundle", "JdkCache leak: 1 resource bundle(s) of the application in the ResourceBundle"
