@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -11,13 +12,19 @@ import javax.management.ObjectName;
  * The classes that outlive a stopping web application: those of the loaders above it, read from their own lists, and
  * the JDK's bootstrap classes, which no Java object lists. For those, the HotSpot diagnostic command behind
  * {@code jcmd VM.class_hierarchy} names every loaded class with its loader, and a bootstrap class is then looked up by
- * name, which loads nothing new. Hidden classes, such as lambdas, cannot be looked up and are left out.
+ * name, which loads nothing new. Hidden classes, such as lambdas, cannot be looked up and are left out. Neither lists
+ * primitive types nor arrays, which a dynamic language runtime meets as often as any class: the primitive types and
+ * their arrays are added, and the arrays of {@code Object} and {@code String}; other arrays are left out, as asking
+ * for one makes it.
  */
 final class OutlivingClasses {
 
     private static final String DIAGNOSTIC_COMMANDS = "com.sun.management:type=DiagnosticCommand";
     /** How the command marks a class of the bootstrap loader, which has no address. */
     private static final String BOOTSTRAP = "/null";
+    private static final List<Class<?>> UNLISTED = List.of(boolean.class, byte.class, char.class, short.class,
+            int.class, long.class, float.class, double.class, void.class, boolean[].class, byte[].class, char[].class,
+            short[].class, int[].class, long[].class, float[].class, double[].class, Object[].class, String[].class);
 
     private OutlivingClasses() {
     }
@@ -29,6 +36,7 @@ final class OutlivingClasses {
             classes.addAll(LoadedClasses.of(parent));
         }
         classes.addAll(bootstrap());
+        classes.addAll(UNLISTED);
         return classes;
     }
 
