@@ -8,21 +8,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A handler an application installed for an operating-system signal with {@code sun.misc.Signal.handle}: to reload
  * its configuration on {@code SIGHUP}, to stop gracefully on {@code SIGTERM}, as command-line and scripting runtimes
  * do. The JDK keeps every Java signal handler in one static table for the life of the process.
  *
- * <p>Only the handler the server had for that signal before any application ran can be put back: for {@code HUP},
- * {@code INT} and {@code TERM} that is the JVM's own, which starts the shutdown. For another signal, what it did
- * before is not known (it may have been ignored, and its default may end the JVM), so the handler is only reported.
+ * <p>The handler the server had for that signal before any application ran is put back: for {@code HUP}, {@code INT}
+ * and {@code TERM} that is the JVM's own, which starts the shutdown. For a signal the server had none for, what it did
+ * before is not known: it may have been ignored, or handled natively (the JVM handles {@code USR2} and {@code PIPE}
+ * so), and by default it may end the JVM. Only a signal whose default leaves the process alone, such as a terminal's
+ * {@code WINCH}, goes back to its default; for any other the handler is only reported.
  */
 final class SignalHandlers implements LeakCheck {
 
     private static final String SIGNAL = "jdk.internal.misc.Signal";
     private static final InternalField HANDLERS = JdkInternals.field(SIGNAL, "handlers");
     private static final InternalMethod HANDLE = JdkInternals.method(SIGNAL, "handle", SIGNAL, SIGNAL + "$Handler");
+    private static final InternalField DEFAULT = JdkInternals.field(SIGNAL + "$Handler", "SIG_DFL");
+    /** The signals whose default action leaves the process alone, so that no JVM ends by the default's return. */
+    private static final Set<String> HARMLESS_BY_DEFAULT = Set.of("SIGWINCH", "SIGURG", "SIGCHLD", "SIGCONT");
     /** What {@code sun.misc.Signal} wraps an application's handler in; its package is open to all. */
     private static final Optional<InternalField> WRAPPED =
             JdkInternals.optionalField("sun.misc.Signal$InternalMiscHandler", "handler");
@@ -64,7 +70,7 @@ final class SignalHandlers implements LeakCheck {
 
     @Override
     public List<Internal> needs() {
-        return List.of(HANDLERS, HANDLE);
+        return List.of(HANDLERS, HANDLE, DEFAULT);
     }
 
     @Override
@@ -90,14 +96,18 @@ final class SignalHandlers implements LeakCheck {
             return;
         }
         Object server = serverHandlers.get(signal);
-        if (server == null || !scan.ownership().isServers(unwrapped(server).getClass().getClassLoader())) {
-            leak.warned("the server had no handler of its own for " + signal + " to put back, and what the signal did"
-                    + " before is not known: it may have been ignored, and by default it may end the JVM; left in"
-                    + " place");
-            return;
-        }
-        if (restore(table, signal, handler, server)) {
+        boolean serverHad = server != null && scan.ownership().isServers(unwrapped(server).getClass().getClassLoader());
+        if (serverHad && restore(table, signal, handler, server)) {
             leak.fixed("the server's handler put back: " + Describe.object(unwrapped(server)));
+        } else if (!serverHad && HARMLESS_BY_DEFAULT.contains(signal.toString())) {
+            if (restore(table, signal, handler, DEFAULT.get(null))) {
+                leak.fixed("the signal's default put back (SIG_DFL), under which " + signal + " leaves the process"
+                        + " alone");
+            }
+        } else if (!serverHad) {
+            leak.warned("the server had no handler of its own for " + signal + " to put back, and what the signal did"
+                    + " before is not known: it may have been ignored or handled natively, and by default it may end"
+                    + " the JVM; left in place");
         }
         // Otherwise another thread has just installed its own handler, which does not hold the application.
     }

@@ -15,10 +15,10 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Which signal handlers are replaced: the stopping application's own gives way to the JVM's, which the server had,
- * but neither another application's that passes the signal on to it, nor one for a signal the server never handled,
- * whose earlier disposition nobody knows. The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat
- * ({@code JvmRegistrationsTest}).
+ * Which signal handlers are replaced: the stopping application's own gives way to the JVM's, which the server had, or
+ * to the default of a signal whose default leaves the process alone, but neither another application's that passes
+ * the signal on to it, nor one for another signal the server never handled, whose earlier disposition nobody knows.
+ * The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
  */
 @ExtendWith(ServerStarted.class)
 class SignalHandlersTest {
@@ -59,17 +59,30 @@ class SignalHandlersTest {
                 finding.action());
     }
 
-    /** By default SIGWINCH is ignored, and the JVM installs no handler for it. */
+    /** The JVM installs no handler for SIGALRM, whose default ends the process. */
     @Test
     void aSignalTheServerNeverHandledKeepsTheApplicationsHandler() throws Exception {
         DyingLoader dying = new DyingLoader();
         SignalHandler own = (SignalHandler) dying.newInstance(SignalListener.class);
-        install("WINCH", own);
+        install("ALRM", own);
 
         Finding finding = signalFinding(dying);
         assertSame(own, Signal.handle(signal, before));
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
-        assertTrue(finding.action().startsWith("the server had no handler of its own for SIGWINCH to put back"),
+        assertTrue(finding.action().startsWith("the server had no handler of its own for SIGALRM to put back"),
+                finding.action());
+    }
+
+    /** By default SIGWINCH changes nothing, and the JVM installs no handler for it: the default is safe to put back. */
+    @Test
+    void aSignalWhoseDefaultLeavesTheProcessAloneGoesBackToIt() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        install("WINCH", (SignalHandler) dying.newInstance(SignalListener.class));
+
+        Finding finding = signalFinding(dying);
+        assertSame(SignalHandler.SIG_DFL, Signal.handle(signal, before));
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+        assertEquals("the signal's default put back (SIG_DFL), under which SIGWINCH leaves the process alone",
                 finding.action());
     }
 
