@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -55,6 +57,13 @@ public final class JreOffenders {
                             + " Timer thread 'Timer-0' (and a shutdown hook) that keep the context class loader of"
                             + " the first user of java.util.prefs for the life of the JVM (still so on JDK 25)",
                     true, configured -> startPreferencesSyncTimer()),
+            new JreOffender("delayScheduler", 9, JreOffender.STILL_OPEN, "java.base",
+                    "a CompletableFuture timeout starts the JVM's one thread for CompletableFuture timeouts and delays"
+                            + " ('CompletableFutureDelayScheduler', from JDK 25 the common pool's"
+                            + " 'ForkJoinPool.commonPool-delayScheduler'), which keeps the context class loader of"
+                            + " the first caller of orTimeout, completeOnTimeout or delayedExecutor for the life of"
+                            + " the JVM (still so on JDK 25)",
+                    true, configured -> startDelayScheduler()),
             new JreOffender("classesToInitialize", 1, JreOffender.STILL_OPEN, "java.base",
                     "initialises each class named in the listener's classesToInitialize attribute, for"
                             + " server-library or JRE classes whose static initialiser keeps the context class loader",
@@ -147,6 +156,11 @@ public final class JreOffenders {
         } catch (ClassNotFoundException e) {
             LOG.debug("leakguard: no file-system preferences back end on this platform");
         }
+    }
+
+    /** A timeout that expires at once: the scheduler's thread starts to expire it, and the wait is a millisecond. */
+    private static void startDelayScheduler() {
+        new CompletableFuture<Void>().completeOnTimeout(null, 1, TimeUnit.MILLISECONDS).join();
     }
 
     /** Like Tomcat, the classes come from the loader of the server's lib folder, which also sees the JRE's. */

@@ -26,7 +26,7 @@ class JreOffendersTest {
     @Test
     void idsFollowTheCatalogue() {
         assertEquals(List.of("appContext", "driverManager", "jarUrlCaching", "secureRandom", "forkJoinCommonPool",
-                "preferences", "classesToInitialize"), List.copyOf(JreOffenders.ids()));
+                "preferences", "delayScheduler", "classesToInitialize"), List.copyOf(JreOffenders.ids()));
     }
 
     @Test
