@@ -2,6 +2,7 @@ package io.leakguard.listener;
 
 import io.leakguard.cleanup.ReportLog;
 import java.net.URLConnection;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -64,6 +65,12 @@ public final class JreOffenders {
                             + " the first caller of orTimeout, completeOnTimeout or delayedExecutor for the life of"
                             + " the JVM (still so on JDK 25)",
                     true, configured -> startDelayScheduler()),
+            new JreOffender("asyncChannelGroup", 7, 24, "java.base",
+                    "AsynchronousSocketChannel.open() starts the JVM's default asynchronous channel group, whose"
+                            + " threads keep the context class loader of the first caller for the life of the JVM;"
+                            + " JDK 25 makes them innocuous threads (measured on 17 and 25, the releases between"
+                            + " are preloaded too)",
+                    true, configured -> AsynchronousSocketChannel.open().close()),
             new JreOffender("classesToInitialize", 1, JreOffender.STILL_OPEN, "java.base",
                     "initialises each class named in the listener's classesToInitialize attribute, for"
                             + " server-library or JRE classes whose static initialiser keeps the context class loader",
