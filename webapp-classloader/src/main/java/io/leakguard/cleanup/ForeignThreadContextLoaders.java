@@ -40,26 +40,67 @@ final class ForeignThreadContextLoaders implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public List<Improvement> improvedBy() {
+        return InheritedAccessControl.inherited() ? Improvement.where(InheritedAccessControl.domains(), "a thread"
+                + " that keeps a stopping web application's protection domains in its inherited access control context,"
+                + " as JFR's recorder thread does when an application made the first recording, is found and emptied")
+                : List.of();
+    }
+
+    @Override
+    public void run(Scan scan) throws ClassNotFoundException {
         ThreadTies ties = new ThreadTies(scan);
         Ownership ownership = scan.ownership();
         for (Thread thread : LiveThreads.all()) {
             // Tomcat resets the stopping thread's loader itself; the web application's own threads, pool workers
             // included, are for WebappThreads and WebappExecutors.
-            if (thread == Thread.currentThread() || !ownership.owns(thread.getContextClassLoader())
-                    || ownership.owns(thread.getClass()) || !ThreadTies.inPool(thread) && ties.tie(thread) != null) {
+            if (thread == Thread.currentThread() || ownership.owns(thread.getClass())
+                    || !ThreadTies.inPool(thread) && ties.tie(thread) != null) {
                 continue;
             }
-            Scan.Leak leak = scan.leak("thread \"" + thread.getName() + "\" (" + thread.getClass().getName()
-                    + "), not the web application's, has its class loader as context class loader")
-                    .onThreads(List.of(thread.getName()));
-            if (!scan.fixing()) {
-                leak.warned(scan.policyReason());
-                continue;
+            String what = "thread \"" + thread.getName() + "\" (" + thread.getClass().getName() + ")";
+            if (ownership.owns(thread.getContextClassLoader())) {
+                reset(scan, thread, what, thread.getName());
+            } else if (InheritedAccessControl.reaches(thread, scan.reach())) {
+                dropDomains(scan, thread, what);
             }
-            thread.setContextClassLoader(ownership.replacement());
-            leak.fixed("context class loader set to " + Describe.object(ownership.replacement())
-                    + dropInheritedAccessControlContext(thread));
+        }
+        // The application's own hooks, by their class or task, are for ShutdownHooks.
+        if (RegisteredHooks.available()) {
+            for (Thread hook : RegisteredHooks.all()) {
+                if (ownership.owns(hook.getContextClassLoader())
+                        && RegisteredHooks.linkToWebapp(hook, ownership).isEmpty()) {
+                    reset(scan, hook, "shutdown hook thread \"" + hook.getName() + "\" (" + hook.getClass().getName()
+                            + ", unstarted until the JVM exits)", hook.getName() + " (unstarted shutdown hook)");
+                }
+            }
+        }
+    }
+
+    private static void reset(Scan scan, Thread thread, String what, String name) {
+        Scan.Leak leak = scan.leak(what + ", not the web application's, has its class loader as context class loader")
+                .onThreads(List.of(name));
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+            return;
+        }
+        ClassLoader replacement = scan.ownership().replacement();
+        thread.setContextClassLoader(replacement);
+        leak.fixed("context class loader set to " + Describe.object(replacement)
+                + dropInheritedAccessControlContext(thread));
+    }
+
+    /** A thread whose only tie is the application's protection domains, which it keeps from its creator's stack. */
+    private static void dropDomains(Scan scan, Thread thread, String what) {
+        Scan.Leak leak = scan.leak(what + ", not the web application's, keeps its protection domains in the access"
+                + " control context it inherited").onThreads(List.of(thread.getName()));
+        if (!scan.fixing()) {
+            leak.warned(scan.policyReason());
+        } else if (InheritedAccessControl.securityManagerInstalled()) {
+            leak.warned("left in place because a SecurityManager is installed, where dropping domains would widen the"
+                    + " thread's permissions");
+        } else if (InheritedAccessControl.clear(thread)) {
+            leak.fixed("inherited access control context emptied");
         }
     }
 

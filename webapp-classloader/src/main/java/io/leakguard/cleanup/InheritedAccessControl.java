@@ -58,6 +58,16 @@ final class InheritedAccessControl {
         return null;
     }
 
+    /**
+     * True when the thread's inherited context reaches the dying application by any of its domain lists, the limited
+     * context a privileged action gave it included (JFR makes its recorder thread so). Needs {@code java.security}
+     * opened for {@code reach} to look inside; without it, or on JDK 24+, always false.
+     */
+    static boolean reaches(Thread thread, Reach reach) {
+        return FIELD.filter(InternalField::available).map(field -> field.get(thread))
+                .flatMap(reach::from).isPresent();
+    }
+
     /** True when a SecurityManager is installed, so {@link #clear} leaves contexts alone. */
     @SuppressWarnings("removal") // getSecurityManager: the Java 17-23 API whose leftovers are being cleaned up
     static boolean securityManagerInstalled() {

@@ -1,14 +1,25 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.cleanup.jdk.InternalMethod;
+import io.leakguard.cleanup.jdk.JdkInternals;
 import java.util.Arrays;
 
 /** The live platform threads of the JVM, listed without taking their stack traces. */
 public final class LiveThreads {
 
+    /**
+     * The JVM's own list, which {@code Thread.getAllStackTraces} reads: it also has the Java threads the JVM starts
+     * itself, which no thread group lists, JFR's recorder thread among them.
+     */
+    private static final InternalMethod GET_THREADS = JdkInternals.method("java.lang.Thread", "getThreads");
+
     private LiveThreads() {
     }
 
     public static Thread[] all() {
+        if (GET_THREADS.available()) {
+            return (Thread[]) GET_THREADS.invoke(null);
+        }
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
             root = root.getParent();

@@ -41,7 +41,12 @@ final class RegisteredHooks {
         }
     }
 
-    /** How the hook holds the web application, as a link for a message, or empty when it is someone else's. */
+    /**
+     * How the hook is the web application's, by its class or its task, as a link for a message; empty when it is
+     * someone else's. A hook whose context class loader alone is the application's is the JDK's or a library's, made
+     * while one of the application's threads ran (JFR registers its own on the first recording): it stays registered,
+     * and only that loader is reset ({@link ForeignThreadContextLoaders}).
+     */
     static Optional<String> linkToWebapp(Thread hook, Ownership ownership) {
         if (ownership.ownsObject(hook)) {
             return Optional.of("its class " + hook.getClass().getName());
@@ -49,9 +54,6 @@ final class RegisteredHooks {
         Object task = ThreadTies.task(hook);
         if (ownership.ownsObject(task)) {
             return Optional.of("its task " + Describe.object(task));
-        }
-        if (ownership.owns(hook.getContextClassLoader())) {
-            return Optional.of("its context class loader");
         }
         return Optional.empty();
     }

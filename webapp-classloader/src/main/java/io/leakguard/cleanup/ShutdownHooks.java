@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Shutdown hooks the web application registered with {@code Runtime.addShutdownHook}: the JVM keeps each hook thread,
- * and through its class, its task or its context class loader the whole application, until the JVM exits.
+ * and through its class or its task the whole application, until the JVM exits.
  *
  * <p>Warns by default: a hook usually exists to flush or release something, and the safe moment to run it is the
  * operator's call. With {@code fix} the hook is removed and run now, on its own thread, as the JVM would have run it,
