@@ -9,6 +9,13 @@ final class DyingLoader extends ClassLoader {
     public static final class Marker {
     }
 
+    /** A task of the dying application, for the threads it makes. */
+    public static final class Chore implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
     DyingLoader() {
         super(DyingLoader.class.getClassLoader());
     }

@@ -68,7 +68,7 @@ class ThreadLocalRemovalTest {
 
     @Test
     void removesTheEntryAnotherOnesShutdownHookCopiedAndLeavesItRegistered() throws Exception {
-        Thread hook = hookInheriting(loader.newMarker(), getClass().getClassLoader());
+        Thread hook = hookInheriting(loader.newMarker(), getClass().getClassLoader(), () -> { });
         try {
             Report report = engine.clean(loader, "/t", Policy.defaults());
 
@@ -80,9 +80,11 @@ class ThreadLocalRemovalTest {
         }
     }
 
+    /** The dying application's own hook, by its task: all of it is the hook check's. */
     @Test
     void leavesTheDyingApplicationsOwnShutdownHookToTheHookCheck() throws Exception {
-        Thread hook = hookInheriting(loader.newMarker(), loader);
+        Runnable own = (Runnable) loader.newInstance(DyingLoader.Chore.class);
+        Thread hook = hookInheriting(loader.newMarker(), loader, own);
         try {
             assertEquals(List.of(), engine.clean(loader, "/t", Policy.defaults()).findings());
         } finally {
@@ -91,10 +93,10 @@ class ThreadLocalRemovalTest {
     }
 
     /** A hook made while this thread held {@code value} in an inheritable ThreadLocal, which this thread then drops. */
-    private static Thread hookInheriting(Object value, ClassLoader contextLoader) {
+    private static Thread hookInheriting(Object value, ClassLoader contextLoader, Runnable task) {
         InheritableThreadLocal<Object> local = new InheritableThreadLocal<>();
         local.set(value);
-        Thread hook = new Thread(() -> { }, "copying-hook");
+        Thread hook = new Thread(task, "copying-hook");
         local.remove();
         hook.setContextClassLoader(contextLoader);
         Runtime.getRuntime().addShutdownHook(hook);
