@@ -51,6 +51,8 @@ final class ForeignThreadContextLoaders implements LeakCheck {
     public void run(Scan scan) throws ClassNotFoundException {
         ThreadTies ties = new ThreadTies(scan);
         Ownership ownership = scan.ownership();
+        // One walk for all threads: most share the contexts they inherited, which it then reads once.
+        Reach reach = scan.reach();
         for (Thread thread : LiveThreads.all()) {
             // Tomcat resets the stopping thread's loader itself; the web application's own threads, pool workers
             // included, are for WebappThreads and WebappExecutors.
@@ -61,7 +63,7 @@ final class ForeignThreadContextLoaders implements LeakCheck {
             String what = "thread \"" + thread.getName() + "\" (" + thread.getClass().getName() + ")";
             if (ownership.owns(thread.getContextClassLoader())) {
                 reset(scan, thread, what, thread.getName());
-            } else if (InheritedAccessControl.reaches(thread, scan.reach())) {
+            } else if (InheritedAccessControl.reaches(thread, reach)) {
                 dropDomains(scan, thread, what);
             }
         }
