@@ -32,6 +32,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one {@code <Listener>} line in server.xml, WARs dropped into webapps/, {@code catalina.sh start}, a leak triggered
  * over HTTP, the WAR deleted so that Tomcat undeploys it, and leakguard's lines read from Tomcat's own log files.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TomcatDistributionIT {
 
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
@@ -162,9 +166,9 @@ class TomcatDistributionIT {
     }
 
     @Test
-    void dropInJarFixesTheLeakAndLogsThroughTomcat() throws Exception {
+    void dropInJarFixesTheLeakAndLogsThroughTomcat(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " renewal=\"always\"/>"));
         deployFixtures(base);
@@ -203,8 +207,8 @@ class TomcatDistributionIT {
      */
     @ParameterizedTest
     @MethodSource("distributions")
-    void everyLeakIsFreedButWhatTheReadmeLeavesHeld(Path home) throws Exception {
-        Path base = catalinaBase(home);
+    void everyLeakIsFreedButWhatTheReadmeLeavesHeld(Path home, TestInfo test) throws Exception {
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
         installSharedLib(base);
@@ -292,9 +296,9 @@ class TomcatDistributionIT {
      * while requests keep coming, none failing.
      */
     @Test
-    void sharedExecutorThreadsAreRenewedUnderLoad() throws Exception {
+    void sharedExecutorThreadsAreRenewedUnderLoad(TestInfo test) throws Exception {
         Path home = distributions().skip(1).findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocals=\"warn\"/>"));
         Path serverXml = base.resolve("conf/server.xml");
@@ -335,9 +339,9 @@ class TomcatDistributionIT {
      * processing, periodic tasks of that pool, must go on expiring the sessions of another application afterwards.
      */
     @Test
-    void utilityThreadsAreRenewed() throws Exception {
+    void utilityThreadsAreRenewed(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocals=\"warn\"/>"));
         Files.copy(EmbeddedTomcat.fixtureWar("threadlocal-session-expiry"), base.resolve("webapps/expiry.war"));
@@ -413,9 +417,9 @@ class TomcatDistributionIT {
      * put back; and a large static field is named.
      */
     @Test
-    void theReadmesFlagsFreeWhatOnlyTheyLetLeakguardSee() throws Exception {
+    void theReadmesFlagsFreeWhatOnlyTheyLetLeakguardSee(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
         List<FixtureLeak> leaks = List.of(new FixtureLeak("jvm-registrations", "/leak?kind=gclistener"),
@@ -468,9 +472,9 @@ class TomcatDistributionIT {
      * application whose leak leakguard was told to leave in place.
      */
     @Test
-    void adminWarFindsTheLeakUnderDisableExplicitGc() throws Exception {
+    void adminWarFindsTheLeakUnderDisableExplicitGc(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>",
                 " threadLocals=\"warn\" renewal=\"off\" findLeaksWatchdogSeconds=\"0\"/>"));
@@ -524,9 +528,9 @@ class TomcatDistributionIT {
 
     /** Catalina logs a failed init and goes on to start; leakguard fails the start too, so Tomcat gives up. */
     @Test
-    void wrongAttributeKeepsTomcatFromStarting() throws Exception {
+    void wrongAttributeKeepsTomcatFromStarting(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE.replace("/>", " threadLocal=\"fix\"/>"));
         long pid = start(home, base);
@@ -545,9 +549,9 @@ class TomcatDistributionIT {
 
     /** A JVM that is shutting down (a SIGTERM here) frees every loader anyway: leakguard skips its pass. */
     @Test
-    void jvmShutdownSkipsTheCleanup() throws Exception {
+    void jvmShutdownSkipsTheCleanup(TestInfo test) throws Exception {
         Path home = distributions().findFirst().orElseThrow();
-        Path base = catalinaBase(home);
+        Path base = catalinaBase(home, test);
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
         Files.copy(EmbeddedTomcat.fixtureWar("clean"), base.resolve("webapps/clean.war"));
@@ -566,8 +570,10 @@ class TomcatDistributionIT {
     }
 
     /** A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before. */
-    private static Path catalinaBase(Path home) throws IOException {
-        Path base = home.resolveSibling("base-" + home.getFileName());
+    /** A base of its own for each test, for they run side by side. */
+    private static Path catalinaBase(Path home, TestInfo test) throws IOException {
+        String name = home.getFileName() + "-" + test.getTestMethod().orElseThrow().getName();
+        Path base = home.resolveSibling("base-" + name);
         if (Files.exists(base)) {
             try (Stream<Path> old = Files.walk(base)) {
                 old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -595,8 +601,7 @@ class TomcatDistributionIT {
 
     /** The operator's two steps, plus loopback ports and a quick undeploy for the test. */
     private static void installListener(Path home, Path base, int httpPort, String listener) throws IOException {
-        Path dropIn = Paths.get(System.getProperty("leakguard.dropin"));
-        Files.copy(dropIn, home.resolve("lib").resolve(dropIn.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        installDropIn(home);
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
         String edited = xml.replaceFirst("(<Server [^>]*>)", "$1\n  " + listener)
@@ -606,6 +611,15 @@ class TomcatDistributionIT {
         assertTrue(edited.contains(listener) && edited.contains("port=\"" + httpPort + "\"")
                 && edited.contains("backgroundProcessorDelay"), "server.xml of " + home + " has an unexpected shape");
         Files.writeString(serverXml, edited, StandardCharsets.UTF_8);
+    }
+
+    /** Once per build: a Tomcat another test started may be reading the jar in lib/. */
+    private static synchronized void installDropIn(Path home) throws IOException {
+        Path dropIn = Paths.get(System.getProperty("leakguard.dropin"));
+        Path installed = home.resolve("lib").resolve(dropIn.getFileName());
+        if (!Files.exists(installed) || Files.mismatch(dropIn, installed) != -1) {
+            Files.copy(dropIn, installed, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** {@code catalina.sh start}, returning the process id of the Tomcat it started. */
