@@ -52,6 +52,9 @@ final class KnownLeaks {
             // Every platform MXBean that sends notifications keeps its listeners in this one JDK class.
             new Pattern("notification listener of a JDK MXBean (NotificationEmitterSupport.listenerList)",
                     keys -> keys.contains("field sun.management.NotificationEmitterSupport.listenerList")),
+            // The MBean server's delegate announces every registration: code that waits for an MBean listens to it.
+            new Pattern("notification listener of the MBean server's delegate (MBeanServerDelegate.broadcaster)",
+                    keys -> keys.contains("field javax.management.MBeanServerDelegate.broadcaster")),
             new Pattern("signal handler (Signal.handlers)",
                     keys -> keys.contains("static jdk.internal.misc.Signal.handlers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),

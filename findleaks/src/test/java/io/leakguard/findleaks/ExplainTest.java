@@ -27,7 +27,11 @@ import java.util.TimerTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
 import javax.management.ListenerNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -313,6 +317,30 @@ class ExplainTest {
                     path.text());
         } finally {
             collector.removeNotificationListener(listener.get(0).get());
+        }
+    }
+
+    @Test
+    void listenerLeftOnTheMBeanServerDelegate() throws JMException {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        List<WeakReference<NotificationListener>> listener = new ArrayList<>();
+        try {
+            LeakPath path = explain(loader -> {
+                NotificationListener watch = (NotificationListener) loader.newInstance(GcCounter.class);
+                try {
+                    server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, watch, null, null);
+                } catch (InstanceNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+                listener.add(new WeakReference<>(watch));
+            });
+            assertEquals("notification listener of the MBean server's delegate (MBeanServerDelegate.broadcaster)",
+                    path.kind(), path.text());
+            assertTrue(path.oneLine().contains("-> MBeanServerDelegate.broadcaster -> "), path.text());
+            assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$GcCounter@"),
+                    path.text());
+        } finally {
+            server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener.get(0).get());
         }
     }
 

@@ -46,6 +46,9 @@ class CatalinaFlagsTest {
         flags.add("--add-opens=java.base/javax.net.ssl=ALL-UNNAMED");
         flags.add("--add-opens=java.base/javax.security.auth.login=ALL-UNNAMED");
         flags.add("--add-opens=java.base/sun.security.ssl=ALL-UNNAMED");
+        flags.add("--add-opens=java.management/com.sun.jmx.interceptor=ALL-UNNAMED");
+        flags.add("--add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED");
+        flags.add("--add-opens=java.management/javax.management=ALL-UNNAMED");
         flags.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
         // A client keeps the ProxySelector it was built with on every Java release.
         flags.add("--add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED");

@@ -423,6 +423,8 @@ class TomcatDistributionIT {
         int httpPort = freePort();
         installListener(home, base, httpPort, LISTENER_LINE);
         List<FixtureLeak> leaks = List.of(new FixtureLeak("jvm-registrations", "/leak?kind=gclistener"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=gclistenerbyname"),
+                new FixtureLeak("jvm-registrations", "/leak?kind=registrationlistener"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=jaas"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=signal"),
                 new FixtureLeak("jvm-registrations", "/leak?kind=sslsocketfactory"),
@@ -457,6 +459,8 @@ class TomcatDistributionIT {
         assertFalse(log.contains("leakguard: the optional flag"), log);
         assertFalse(log.contains("leakguard: some checks cannot run"), log);
         for (String line : List.of("[/jvm-registrations-gclistener] NotificationListener leak: ",
+                "[/jvm-registrations-gclistenerbyname] NotificationListener leak: ",
+                "[/jvm-registrations-registrationlistener] NotificationListener leak: ",
                 "[/jvm-registrations-jaas] JaasConfiguration leak: ",
                 "[/jvm-registrations-signal] SignalHandler leak: ",
                 "[/jvm-registrations-sslsocketfactory] HttpsDefault leak: ",

@@ -5,6 +5,7 @@ import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.management.ManagementFactory;
 import java.lang.management.PlatformManagedObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,38 +14,76 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.management.ListenerNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
 
 /**
- * Notification listeners an application added to the JVM's own MXBeans and never removed: metrics libraries count
+ * Notification listeners an application added to JVM-wide broadcasters and never removed. Metrics libraries count
  * allocations from the garbage collectors' notifications (Micrometer's {@code JvmGcMetrics} left unclosed, the
- * Prometheus client's {@code MemoryAllocationExports}), others watch the memory MXBean's thresholds. The MXBeans live
- * as long as the JVM and hold each listener with its filter and handback.
+ * Prometheus client's {@code MemoryAllocationExports}), others watch the memory MXBean's thresholds; code that waits
+ * for an MBean to appear listens to the MBean server's delegate, which announces every registration (Micrometer's
+ * {@code TomcatMetrics} waits so for Tomcat's MBeans). The MXBeans and the delegate live as long as the JVM and hold
+ * each listener with its filter and handback; one added through the MBean server by the bean's name is held inside the
+ * server's wrapper.
  *
- * <p>No public API lists an MXBean's listeners, so they are read from the JDK's emitter, which needs an optional
- * opening; they are taken off through the MXBean's own {@code removeNotificationListener}, which also lets a collector
+ * <p>No public API lists a broadcaster's listeners, so they are read from the JDK's, which needs optional openings;
+ * they are taken off through the broadcaster's own {@code removeNotificationListener}, which also lets a collector
  * stop sending notifications nobody listens to any more.
  */
 final class NotificationListeners implements LeakCheck {
 
-    private static final String EMITTER = "sun.management.NotificationEmitterSupport";
-    private static final Optional<InternalField> LISTENERS = JdkInternals.optionalField(EMITTER, "listenerList");
-    private static final Optional<InternalField> LISTENER =
-            JdkInternals.optionalField(EMITTER + "$ListenerInfo", "listener");
-    private static final Optional<InternalField> FILTER =
-            JdkInternals.optionalField(EMITTER + "$ListenerInfo", "filter");
-    private static final Optional<InternalField> HANDBACK =
-            JdkInternals.optionalField(EMITTER + "$ListenerInfo", "handback");
+    private static final String MXBEAN_SUPPORT = "sun.management.NotificationEmitterSupport";
+    private static final Listeners MXBEAN = Listeners.of(MXBEAN_SUPPORT);
+    /** The delegate's broadcaster, and everyone else's. */
+    private static final Listeners SUPPORT = Listeners.of("javax.management.NotificationBroadcasterSupport");
+    /** The platform MBean server, unless a builder of the administrator's made another. */
+    private static final String JMX_SERVER = "com.sun.jmx.mbeanserver.JmxMBeanServer";
+    private static final Optional<InternalField> DELEGATE =
+            JdkInternals.optionalField(JMX_SERVER, "mBeanServerDelegateObject");
+    private static final Optional<InternalField> DELEGATE_SUPPORT =
+            JdkInternals.optionalField("javax.management.MBeanServerDelegate", "broadcaster");
+    private static final String WRAPPER = "com.sun.jmx.interceptor.DefaultMBeanServerInterceptor$ListenerWrapper";
+    private static final Optional<InternalField> WRAPPED = JdkInternals.optionalField(WRAPPER, "listener");
+    private static final String DELEGATE_NAME = MBeanServerDelegate.DELEGATE_NAME.getCanonicalName();
 
-    /** A listener that reaches the application, by the first path found, with every registration of it. */
-    private record Leaked(NotificationListener listener, List<String> path, List<Registration> registrations) {
+    /** Where a broadcaster keeps its listeners: a list of records of listener, filter and handback. */
+    private record Listeners(Optional<InternalField> list, Optional<InternalField> listener,
+            Optional<InternalField> filter, Optional<InternalField> handback) {
+
+        static Listeners of(String broadcaster) {
+            String info = broadcaster + "$ListenerInfo";
+            return new Listeners(JdkInternals.optionalField(broadcaster, "listenerList"),
+                    JdkInternals.optionalField(info, "listener"), JdkInternals.optionalField(info, "filter"),
+                    JdkInternals.optionalField(info, "handback"));
+        }
+
+        boolean readable() {
+            return Stream.of(list, listener, filter, handback)
+                    .allMatch(field -> field.filter(InternalField::available).isPresent());
+        }
     }
 
-    /** Removing a registration takes the listener with exactly the filter and handback it was added with. */
-    private record Registration(NotificationEmitter bean, String beanName, NotificationFilter filter,
-            Object handback) {
+    /** A broadcaster to read: the bean that takes listeners off, its name, and the list it keeps them in. */
+    private record Broadcaster(NotificationEmitter bean, String name, Object support, Listeners listeners) {
+    }
+
+    /** A listener that reaches the application, by the first path found, with every registration of it. */
+    private record Leaked(NotificationListener listener, Reached reached, List<Registration> registrations) {
+    }
+
+    /** What of a registration reaches the application (listener, filter or handback), and how. */
+    private record Reached(Object root, String role, Reach.Chain chain) {
+    }
+
+    /**
+     * Removing a registration takes the listener exactly as the broadcaster holds it (the server's wrapper, where the
+     * application went through the server), with the filter and handback it was added with.
+     */
+    private record Registration(NotificationEmitter bean, String beanName, NotificationListener held,
+            NotificationFilter filter, Object handback) {
     }
 
     @Override
@@ -64,34 +103,43 @@ final class NotificationListeners implements LeakCheck {
 
     @Override
     public List<Improvement> improvedBy() {
-        return Improvement.where(LISTENERS, "notification listeners a web application added to the JVM's MXBeans,"
-                + " as garbage collection metrics do, are found and removed");
+        String delegate = "listeners a web application added to the MBean server's delegate, as code waiting for an"
+                + " MBean to be registered does, are found and removed (together with the other java.management"
+                + " flags)";
+        List<Improvement> improvements = new ArrayList<>(Improvement.where(MXBEAN.list(), "notification listeners a"
+                + " web application added to the JVM's MXBeans, as garbage collection metrics do, are found and"
+                + " removed"));
+        improvements.addAll(Improvement.where(SUPPORT.list(), delegate));
+        improvements.addAll(Improvement.where(DELEGATE, delegate));
+        improvements.addAll(Improvement.where(WRAPPED, "listeners a web application added through the MBean server,"
+                + " by a bean's name, are found (together with the other java.management flags)"));
+        return improvements;
     }
 
     @Override
     public void run(Scan scan) {
-        if (!Stream.of(LISTENERS, LISTENER, FILTER, HANDBACK).allMatch(f -> f.filter(InternalField::available)
-                .isPresent())) {
-            return;
-        }
         Reach reach = scan.reach();
         // One listener is usually added to every collector: one finding for it, naming them all. By identity, for
         // an application's equals() is not to run at its stop.
         Map<NotificationListener, Leaked> byListener = new IdentityHashMap<>();
         List<Leaked> leaked = new ArrayList<>();
-        for (Map.Entry<NotificationEmitter, String> bean : emitters().entrySet()) {
-            for (Object info : (List<?>) LISTENERS.get().get(bean.getKey())) {
-                Optional<List<String>> path = reach.from(info);
-                if (path.isEmpty()) {
+        for (Broadcaster broadcaster : broadcasters()) {
+            Listeners fields = broadcaster.listeners();
+            for (Object record : (List<?>) fields.list().get().get(broadcaster.support())) {
+                NotificationListener held = (NotificationListener) fields.listener().get().get(record);
+                NotificationListener listener = unwrapped(held);
+                NotificationFilter filter = (NotificationFilter) fields.filter().get().get(record);
+                Object handback = fields.handback().get().get(record);
+                Optional<Reached> reached = reached(reach, listener, filter, handback);
+                if (reached.isEmpty()) {
                     continue;
                 }
-                NotificationListener listener = (NotificationListener) LISTENER.get().get(info);
                 byListener.computeIfAbsent(listener, l -> {
-                    Leaked first = new Leaked(listener, path.get(), new ArrayList<>());
+                    Leaked first = new Leaked(listener, reached.get(), new ArrayList<>());
                     leaked.add(first);
                     return first;
-                }).registrations().add(new Registration(bean.getKey(), bean.getValue(),
-                        (NotificationFilter) FILTER.get().get(info), HANDBACK.get().get(info)));
+                }).registrations().add(new Registration(broadcaster.bean(), broadcaster.name(), held, filter,
+                        handback));
             }
         }
         leaked.forEach(listener -> report(scan, listener));
@@ -100,46 +148,84 @@ final class NotificationListeners implements LeakCheck {
     /**
      * The MXBeans that send notifications, each once, with its name: the memory MXBean and every memory manager, the
      * collectors among them. Every platform interface would also make the beans the JVM makes only on demand, JFR's
-     * among them, at an application's stop.
+     * among them, at an application's stop. Then the platform MBean server's delegate.
      */
-    private static Map<NotificationEmitter, String> emitters() {
-        List<PlatformManagedObject> beans = new ArrayList<>(ManagementFactory.getMemoryManagerMXBeans());
-        beans.addAll(ManagementFactory.getGarbageCollectorMXBeans());
-        beans.add(ManagementFactory.getMemoryMXBean());
-        Map<NotificationEmitter, String> emitters = new IdentityHashMap<>();
-        for (PlatformManagedObject bean : beans) {
-            if (bean instanceof NotificationEmitter emitter && isJdkEmitter(bean)) {
-                emitters.putIfAbsent(emitter, bean.getObjectName().getCanonicalName());
+    private static List<Broadcaster> broadcasters() {
+        List<Broadcaster> broadcasters = new ArrayList<>();
+        if (MXBEAN.readable()) {
+            List<PlatformManagedObject> beans = new ArrayList<>(ManagementFactory.getMemoryManagerMXBeans());
+            beans.addAll(ManagementFactory.getGarbageCollectorMXBeans());
+            beans.add(ManagementFactory.getMemoryMXBean());
+            Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (PlatformManagedObject bean : beans) {
+                if (bean instanceof NotificationEmitter emitter && isA(bean, MXBEAN_SUPPORT) && seen.add(bean)) {
+                    broadcasters.add(new Broadcaster(emitter, bean.getObjectName().getCanonicalName(), bean, MXBEAN));
+                }
             }
         }
-        return emitters;
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (SUPPORT.readable() && DELEGATE.filter(InternalField::available).isPresent()
+                && DELEGATE_SUPPORT.filter(InternalField::available).isPresent()
+                && isA(server, JMX_SERVER)) {
+            MBeanServerDelegate delegate = (MBeanServerDelegate) DELEGATE.get().get(server);
+            broadcasters.add(new Broadcaster(delegate, DELEGATE_NAME, DELEGATE_SUPPORT.get().get(delegate), SUPPORT));
+        }
+        return broadcasters;
     }
 
-    private static boolean isJdkEmitter(Object bean) {
-        for (Class<?> type = bean.getClass(); type != null; type = type.getSuperclass()) {
-            if (type.getName().equals(EMITTER)) {
+    private static boolean isA(Object object, String className) {
+        for (Class<?> type = object.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(className)) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * Each part of a registration is searched on its own rather than the broadcaster's record of it: the record of one
+     * made through the MBean server also holds the bean, whose other listeners are no concern of this one.
+     */
+    private static Optional<Reached> reached(Reach reach, NotificationListener listener, NotificationFilter filter,
+            Object handback) {
+        return reach.chain(listener).map(chain -> new Reached(listener, "", chain))
+                .or(() -> reach.chain(filter).map(chain -> new Reached(filter, "filter ", chain)))
+                .or(() -> reach.chain(handback).map(chain -> new Reached(handback, "handback ", chain)));
+    }
+
+    /** The application's own listener, where the MBean server wrapped it. */
+    private static NotificationListener unwrapped(NotificationListener held) {
+        return WRAPPED.filter(InternalField::available).filter(field -> held.getClass().getName().equals(WRAPPER))
+                .map(field -> (NotificationListener) field.get(held)).orElse(held);
+    }
+
     private static void report(Scan scan, Leaked leaked) {
         Set<String> names = new TreeSet<>();
         leaked.registrations().forEach(registration -> names.add("[" + registration.beanName() + "]"));
-        Scan.Leak leak = scan.leak("notification listener " + Describe.object(leaked.listener()) + " on MXBean(s) "
-                + String.join(", ", names));
-        // The path starts at the MXBean's record of the registration: worth showing only when it goes further.
-        if (!scan.ownership().ownsObject(leaked.listener())) {
-            leak.via(leaked.path());
+        Scan.Leak leak = scan.leak("notification listener " + Describe.object(leaked.listener()) + " on "
+                + (names.contains("[" + DELEGATE_NAME + "]") ? "MBean(s) " : "MXBean(s) ") + String.join(", ", names));
+        Reached reached = leaked.reached();
+        if (reached.root() != leaked.listener()) {
+            List<String> links = new ArrayList<>();
+            links.add(reached.role() + Describe.object(reached.root()));
+            links.addAll(reached.chain().links());
+            leak.via(links);
+        } else if (!reached.chain().links().isEmpty()) {
+            leak.via(reached.chain().links());
         }
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;
         }
+        if (scan.ownership().isAnotherApplications(leaked.listener(), reached.chain())
+                || scan.ownership().isAnotherApplications(reached.root(), reached.chain())) {
+            leak.warned("the listener is another application's, which would hear no more notifications; left in"
+                    + " place");
+            return;
+        }
         for (Registration registration : leaked.registrations()) {
             try {
-                registration.bean().removeNotificationListener(leaked.listener(), registration.filter(),
+                registration.bean().removeNotificationListener(registration.held(), registration.filter(),
                         registration.handback());
             } catch (ListenerNotFoundException e) {
                 // Removed by the application's own code since it was read: nothing left to hold it.

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import javax.management.MBeanServerConnection;
 
 /**
  * Follows references from one object to find whether it reaches the dying web application, and by which links.
@@ -276,6 +277,11 @@ public final class Reach {
                 || type == Boolean.class || type == Character.class || Thread.class.isAssignableFrom(type)
                 || ClassLoader.class.isAssignableFrom(type) || type == Module.class) {
             // Threads and loaders are leak holders in their own right: their own checks look at them.
+            return Shape.LEAF;
+        }
+        if (MBeanServerConnection.class.isAssignableFrom(type)) {
+            // An MBean server reaches every registered MBean, the dying application's loader among them while Tomcat
+            // still has it registered: a path through one says nothing about what holds the application.
             return Shape.LEAF;
         }
         if (Reference.class.isAssignableFrom(type)) {

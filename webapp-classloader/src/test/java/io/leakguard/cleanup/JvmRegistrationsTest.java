@@ -85,6 +85,12 @@ class JvmRegistrationsTest {
                 Arguments.of("gclistener", "NotificationListener leak: notification listener " + SERVLET
                         + "AllocationCounter@", "on MXBean(s) [java.lang:name=" + AND + ",type=GarbageCollector]"
                         + AND + "; fixed: removed with removeNotificationListener"),
+                Arguments.of("gclistenerbyname", "NotificationListener leak: notification listener " + SERVLET
+                        + "AllocationCounter@", "on MXBean(s) [java.lang:name=" + AND + ",type=GarbageCollector]"
+                        + AND + "; fixed: removed with removeNotificationListener"),
+                Arguments.of("registrationlistener", "NotificationListener leak: notification listener " + SERVLET
+                        + "RegistrationWatch@", " on MBean(s) [JMImplementation:type=MBeanServerDelegate]; fixed:"
+                        + " removed with removeNotificationListener"),
                 Arguments.of("jaas", "JaasConfiguration leak: JAAS login configuration " + SERVLET + "ClientLogin@",
                         " installed JVM-wide; fixed: reset to none: the JDK makes its own default again on next use"),
                 Arguments.of("jdbclogwriter", "JdbcLogWriter leak: DriverManager log writer java.io.PrintWriter@",

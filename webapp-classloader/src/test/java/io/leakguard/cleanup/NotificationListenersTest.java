@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import javax.management.ListenerNotFoundException;
+import javax.management.MBeanServer;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import org.junit.jupiter.api.Test;
 
 /**
  * A listener of the server's own classes counts too when the application's object is its filter or handback: the
- * registration then holds the application all the same. The fixture {@code jvm-registrations} shows a listener of the
- * application's own class leak and go on Tomcat ({@code JvmRegistrationsTest}).
+ * registration then holds the application all the same. Another application's listener is never taken off: not when
+ * it holds this application's object, and not because the MBean server, which its registration leads to, lists this
+ * application's MBeans. The fixture {@code jvm-registrations} shows a listener of the application's own class leak
+ * and go on Tomcat ({@code JvmRegistrationsTest}).
  */
 class NotificationListenersTest {
 
@@ -43,7 +48,7 @@ class NotificationListenersTest {
                     + "@"), finding.message());
             assertTrue(finding.message().contains(" on MXBean(s) [java.lang:type=Memory]; held through "),
                     finding.message());
-            assertTrue(finding.message().contains(".filter " + ApplicationFilter.class.getName() + "@"),
+            assertTrue(finding.message().contains("; held through filter " + ApplicationFilter.class.getName() + "@"),
                     finding.message());
             // Still registered, this removes it, and the test fails.
             assertThrows(ListenerNotFoundException.class, () -> memory.removeNotificationListener(listener));
@@ -54,5 +59,62 @@ class NotificationListenersTest {
                 // Removed, as it should have been.
             }
         }
+    }
+
+    @Test
+    void anotherApplicationsListenerThatHoldsThisOnesObjectIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        NotificationEmitter memory = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
+        NotificationListener others = (NotificationListener) new DyingLoader().newInstance(ApplicationListener.class);
+        others.getClass().getField("held").set(others, dying.newMarker());
+        memory.addNotificationListener(others, null, null);
+        try {
+            List<Finding> findings = listenerFindings(dying, Policy.defaults());
+            assertEquals(1, findings.size(), findings::toString);
+            assertEquals(Outcome.WARNED, findings.get(0).outcome(), findings.get(0).message());
+            assertEquals("the listener is another application's, which would hear no more notifications; left in"
+                    + " place", findings.get(0).action());
+        } finally {
+            // Throws if the listener was taken off, and the test fails.
+            memory.removeNotificationListener(others);
+        }
+    }
+
+    /** What Tomcat registers for each application (its loader, its context) is in the MBean server until it is gone. */
+    public interface HeldView {
+        Object getHeld();
+    }
+
+    /** An MBean of the application's own class, which {@link DyingLoader}s define anew. */
+    public static final class View implements HeldView {
+        @Override
+        public Object getHeld() {
+            return null;
+        }
+    }
+
+    @Test
+    void anotherApplicationsListenerAddedThroughTheServerIsNotThisOnes() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName held = new ObjectName("io.leakguard.test:type=Held");
+        server.registerMBean(new StandardMBean((HeldView) dying.newInstance(View.class), HeldView.class), held);
+        ObjectName collector = ManagementFactory.getGarbageCollectorMXBeans().get(0).getObjectName();
+        NotificationListener others = (NotificationListener) new DyingLoader().newInstance(ApplicationListener.class);
+        server.addNotificationListener(collector, others, null, null);
+        try {
+            // However far the walk may go: the server it leads to lists every registered MBean.
+            assertEquals(List.of(), listenerFindings(dying, Policy.defaults().with("walkMaxDepth", "30")
+                    .with("walkMaxNodes", "1000000")));
+        } finally {
+            server.unregisterMBean(held);
+            // Throws if the listener was taken off, and the test fails.
+            server.removeNotificationListener(collector, others);
+        }
+    }
+
+    private static List<Finding> listenerFindings(DyingLoader dying, Policy policy) {
+        return CleanupEngine.standard().clean(dying, "/dying", policy).findings().stream()
+                .filter(finding -> finding.kind().equals("NotificationListener")).toList();
     }
 }

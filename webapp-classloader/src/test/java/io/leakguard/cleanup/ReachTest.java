@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import org.junit.jupiter.api.Test;
 
 /** The reference walk on its own: what it follows, how it names the links, and where it stops. */
@@ -75,5 +79,20 @@ class ReachTest {
         weak.put("key", marker);
         List<String> path = reach(12, 100).from(weak).orElseThrow();
         assertTrue(path.get(0).startsWith("WeakHashMap.table "), path.toString());
+    }
+
+    /** As a metrics library's listener keeps the server it reads from, while Tomcat still lists the application. */
+    @Test
+    void anMBeanServerIsNotAPathToTheApplicationsMBeans() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.leakguard.test:type=ReachTest");
+        Object view = loader.newInstance(NotificationListenersTest.View.class);
+        server.registerMBean(new StandardMBean((NotificationListenersTest.HeldView) view,
+                NotificationListenersTest.HeldView.class), name);
+        try {
+            assertEquals(Optional.empty(), reach(12, 100_000).from(List.of(server)));
+        } finally {
+            server.unregisterMBean(name);
+        }
     }
 }
