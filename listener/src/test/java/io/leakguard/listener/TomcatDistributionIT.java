@@ -31,6 +31,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.parallel.Execution;
@@ -135,7 +136,8 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=hostnameverifier"),
             new FixtureLeak("jvm-registrations", "/leak?kind=sysout"),
             new FixtureLeak("jvm-registrations", "/leak?kind=sysin"),
-            new FixtureLeak("jvm-registrations", "/leak?kind=jdbclogwriter"))
+            new FixtureLeak("jvm-registrations", "/leak?kind=jdbclogwriter"),
+            new FixtureLeak("commons-logging-factory", "/leak"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**
      * Applications that hold nothing of theirs once stopped. static-buffer's large static field is reported only with
@@ -276,17 +278,19 @@ class TomcatDistributionIT {
     }
 
     /**
-     * fixtures/shared-lib in $CATALINA_BASE/lib, where an operator puts what every application shares: a jar, or the
-     * module's classes folder when the build hands the test those (Tomcat's common loader reads lib/ as a folder too).
+     * fixtures/shared-lib and commons-logging in $CATALINA_BASE/lib, where an operator puts what every application
+     * shares: a jar, or the module's classes folder when the build hands the test those (Tomcat's common loader reads
+     * lib/ as a folder too).
      */
     private static void installSharedLib(Path base) throws IOException, URISyntaxException {
-        Path sharedLib =
-                Paths.get(ThreadScopedHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path lib = Files.createDirectories(base.resolve("lib"));
-        if (Files.isDirectory(sharedLib)) {
-            copyTree(sharedLib, lib);
-        } else {
-            Files.copy(sharedLib, lib.resolve(sharedLib.getFileName()));
+        for (Class<?> shared : List.of(ThreadScopedHolder.class, LogFactory.class)) {
+            Path jar = Paths.get(shared.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(jar)) {
+                copyTree(jar, lib);
+            } else {
+                Files.copy(jar, lib.resolve(jar.getFileName()));
+            }
         }
     }
 

@@ -35,6 +35,7 @@ final class LeakChecks {
             new SystemStreams(),
             new HttpClientProxySelectors(),
             new LoggingHandlers(),
+            new CommonsLoggingFactories(),
             new JdkCaches(),
             new ClassValues(),
             new ImageIoPlugins(),

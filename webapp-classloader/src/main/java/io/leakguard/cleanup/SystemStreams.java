@@ -70,6 +70,10 @@ final class SystemStreams implements LeakCheck {
             leak.warned("the stream leakguard took for the server's is the application's own; left in place");
         } else {
             setter.accept(startup);
+            if (current instanceof PrintStream stream) {
+                // What the application wrote and its stream still buffers goes where it was headed, not away with it.
+                stream.flush();
+            }
             leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
                     + Describe.object(startup) + ")");
         }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.leakguard.testing.ServerStarted;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -15,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Who gets {@code System.out} and {@code System.in} back: the stopping application's own stream is replaced by the
  * server's, but another application's stream that wraps it is only reported, since replacing it would undo that
- * application's redirection.
+ * application's redirection. What the replaced stream still buffers is written out first.
  * The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}).
  */
 @ExtendWith(ServerStarted.class)
@@ -45,6 +48,22 @@ class SystemStreamsTest {
             assertEquals("System.set" + name + "(" + Describe.object(server) + ")", finding.action());
         } finally {
             install.accept(server);
+        }
+    }
+
+    @Test
+    void whatTheApplicationsStreamStillBuffersIsWrittenOut() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        OutputStream output = (OutputStream) dying.newInstance(ConsoleOutput.class);
+        PrintStream buffering = new PrintStream(new BufferedOutputStream(output), false, StandardCharsets.UTF_8);
+        buffering.print("last words");
+        PrintStream server = System.out;
+        System.setOut(buffering);
+        try {
+            assertEquals(Outcome.FIXED, systemStreamFinding(dying).outcome());
+            assertEquals("last words", output.getClass().getField("written").get(output).toString());
+        } finally {
+            System.setOut(server);
         }
     }
 
