@@ -10,6 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleListener;
@@ -163,6 +172,33 @@ public final class EmbeddedTomcat implements AutoCloseable {
         WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
         tomcat.getHost().removeChild(context);
         return loader;
+    }
+
+    /**
+     * Stops and removes the contexts all at once, each on a thread of its own released together, as several undeploys
+     * at a time or a host with several start-stop threads do; returns weak references to their loaders in order.
+     */
+    public List<WeakReference<ClassLoader>> undeployTogether(List<Context> contexts) {
+        List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(contexts.size());
+        ExecutorService stoppers = Executors.newFixedThreadPool(contexts.size());
+        try {
+            List<Future<WeakReference<ClassLoader>>> stopped = new ArrayList<>();
+            for (Context context : contexts) {
+                stopped.add(stoppers.submit(() -> {
+                    together.await();
+                    return undeploy(context);
+                }));
+            }
+            for (Future<WeakReference<ClassLoader>> loader : stopped) {
+                loaders.add(loader.get(1, TimeUnit.MINUTES));
+            }
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the contexts did not all stop", e);
+        } finally {
+            stoppers.shutdownNow();
+        }
+        return loaders;
     }
 
     /** Stops the connector, which ends its request threads and, with them, whatever their ThreadLocals held. */
