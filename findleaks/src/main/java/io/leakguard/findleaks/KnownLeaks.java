@@ -58,6 +58,9 @@ final class KnownLeaks {
             new Pattern("signal handler (Signal.handlers)",
                     keys -> keys.contains("static jdk.internal.misc.Signal.handlers")),
             new Pattern("JVM registry", keys -> keys.stream().anyMatch(KnownLeaks::jdkStatic)),
+            // commons-logging on the server's class path caches a factory per context class loader (Tomcat wiki).
+            new Pattern("commons-logging factory cache (LogFactory.factories)",
+                    keys -> keys.contains("static org.apache.commons.logging.LogFactory.factories")),
             // No link at all: the thread object itself, or a frame on its stack, is the application's.
             new Pattern("running thread", keys -> keys.contains("field java.lang.Thread.target")
                     || keys.contains("field java.lang.Thread$FieldHolder.task")

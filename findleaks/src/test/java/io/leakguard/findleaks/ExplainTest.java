@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
 import java.net.Authenticator;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -35,6 +37,8 @@ import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
+import org.apache.commons.logging.LogFactory;
+import org.apache.commons.logging.impl.LogFactoryImpl;
 import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -149,6 +153,10 @@ class ExplainTest {
     }
 
     /** What the "web application" redraws its console with when the terminal is resized. */
+    /** A commons-logging factory of the application's own, as log4j-jcl's is. */
+    public static final class AppLogFactory extends LogFactoryImpl {
+    }
+
     public static final class Redraw implements SignalHandler {
         @Override
         public void handle(Signal signal) {
@@ -341,6 +349,30 @@ class ExplainTest {
                     path.text());
         } finally {
             server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener.get(0).get());
+        }
+    }
+
+    /** What LogFactory.getFactory() caches when the application names its own factory. */
+    @Test
+    void factoryCachedByTheServersCommonsLogging() {
+        try {
+            LeakPath path = explain(loader -> cache(loader, (LogFactory) loader.newInstance(AppLogFactory.class)));
+            assertEquals("commons-logging factory cache (LogFactory.factories)", path.kind(), path.text());
+            assertTrue(path.oneLine().contains("static LogFactory.factories -> "), path.text());
+        } finally {
+            LogFactory.releaseAll();
+        }
+    }
+
+    /** Straight into the cache, from a frame of its own: a local of the test's would be the shortest chain. */
+    @SuppressWarnings("unchecked")
+    private static void cache(ClassLoader loader, LogFactory factory) {
+        try {
+            Field cache = LogFactory.class.getDeclaredField("factories");
+            cache.setAccessible(true);
+            ((Map<ClassLoader, LogFactory>) cache.get(null)).put(loader, factory);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 
