@@ -348,7 +348,9 @@ class ExplainTest {
             assertTrue(path.links().get(path.cut()).to().startsWith("io.leakguard.findleaks.ExplainTest$GcCounter@"),
                     path.text());
         } finally {
-            server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener.get(0).get());
+            if (!listener.isEmpty()) {
+                server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener.get(0).get());
+            }
         }
     }
 

@@ -577,8 +577,10 @@ class TomcatDistributionIT {
         assertFalse(log.contains("leakguard: [/clean] stopped:"), log);
     }
 
-    /** A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before. */
-    /** A base of its own for each test, for they run side by side. */
+    /**
+     * A fresh CATALINA_BASE beside the distribution, so a run never sees the files of the one before, and one for each
+     * test, since they run side by side.
+     */
     private static Path catalinaBase(Path home, TestInfo test) throws IOException {
         String name = home.getFileName() + "-" + test.getTestMethod().orElseThrow().getName();
         Path base = home.resolveSibling("base-" + name);

@@ -54,10 +54,13 @@ final class CommonsLoggingFactories implements LeakCheck {
         }
         ClassLoader loader = scan.ownership().loader();
         Object factories = cache.get().get(null);
-        if (!(factories instanceof Hashtable<?, ?> table) || !table.containsKey(loader)) {
+        if (!(factories instanceof Hashtable<?, ?> table)) {
             return;
         }
         Object factory = table.get(loader);
+        if (factory == null) {
+            return;
+        }
         Optional<Reach.Chain> chain = scan.reach().chain(factory);
         // A cache of the JDK's own Hashtable, as before 1.1 or by configuration, holds the loader by its key alone.
         boolean strongKeys = table.getClass() == Hashtable.class;
@@ -75,11 +78,13 @@ final class CommonsLoggingFactories implements LeakCheck {
         Method release = logFactory.get().getMethod("release", ClassLoader.class);
         try {
             release.invoke(null, loader);
+            leak.fixed("LogFactory.release(web application loader)");
         } catch (InvocationTargetException e) {
-            leak.warned("LogFactory.release failed: " + e.getCause());
-            return;
+            // The factory's own release() runs before its entry goes, and it may be the application's code.
+            table.remove(loader);
+            leak.fixed("removed from the cache, after LogFactory.release(web application loader) failed with "
+                    + e.getCause());
         }
-        leak.fixed("LogFactory.release(web application loader)");
     }
 
     /** Where commons-logging keeps its factories; the bridges that stand in for it (SLF4J's, Spring's) keep none. */

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerFactory;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
@@ -37,9 +38,9 @@ final class NotificationListeners implements LeakCheck {
 
     private static final String MXBEAN_SUPPORT = "sun.management.NotificationEmitterSupport";
     private static final Listeners MXBEAN = Listeners.of(MXBEAN_SUPPORT);
-    /** The delegate's broadcaster, and everyone else's. */
+    /** What the MBean server's delegate keeps its listeners in: the JDK's public broadcaster class. */
     private static final Listeners SUPPORT = Listeners.of("javax.management.NotificationBroadcasterSupport");
-    /** The platform MBean server, unless a builder of the administrator's made another. */
+    /** The JDK's MBean server; a builder the administrator names may make servers of another kind. */
     private static final String JMX_SERVER = "com.sun.jmx.mbeanserver.JmxMBeanServer";
     private static final Optional<InternalField> DELEGATE =
             JdkInternals.optionalField(JMX_SERVER, "mBeanServerDelegateObject");
@@ -48,6 +49,8 @@ final class NotificationListeners implements LeakCheck {
     private static final String WRAPPER = "com.sun.jmx.interceptor.DefaultMBeanServerInterceptor$ListenerWrapper";
     private static final Optional<InternalField> WRAPPED = JdkInternals.optionalField(WRAPPER, "listener");
     private static final String DELEGATE_NAME = MBeanServerDelegate.DELEGATE_NAME.getCanonicalName();
+    private static final String OTHERS = "another application's listener, filter or handback leads to this"
+            + " application, and that application would hear no more notifications";
 
     /** Where a broadcaster keeps its listeners: a list of records of listener, filter and handback. */
     private record Listeners(Optional<InternalField> list, Optional<InternalField> listener,
@@ -70,8 +73,8 @@ final class NotificationListeners implements LeakCheck {
     private record Broadcaster(NotificationEmitter bean, String name, Object support, Listeners listeners) {
     }
 
-    /** A listener that reaches the application, by the first path found, with every registration of it. */
-    private record Leaked(NotificationListener listener, Reached reached, List<Registration> registrations) {
+    /** A listener that reaches the application, with every registration of it that does. */
+    private record Leaked(NotificationListener listener, List<Registration> registrations) {
     }
 
     /** What of a registration reaches the application (listener, filter or handback), and how. */
@@ -80,10 +83,11 @@ final class NotificationListeners implements LeakCheck {
 
     /**
      * Removing a registration takes the listener exactly as the broadcaster holds it (the server's wrapper, where the
-     * application went through the server), with the filter and handback it was added with.
+     * application went through the server), with the filter and handback it was added with. Each registration of one
+     * listener may reach the application differently: through its own handback, say.
      */
     private record Registration(NotificationEmitter bean, String beanName, NotificationListener held,
-            NotificationFilter filter, Object handback) {
+            NotificationFilter filter, Object handback, Reached reached) {
     }
 
     @Override
@@ -135,11 +139,11 @@ final class NotificationListeners implements LeakCheck {
                     continue;
                 }
                 byListener.computeIfAbsent(listener, l -> {
-                    Leaked first = new Leaked(listener, reached.get(), new ArrayList<>());
+                    Leaked first = new Leaked(listener, new ArrayList<>());
                     leaked.add(first);
                     return first;
                 }).registrations().add(new Registration(broadcaster.bean(), broadcaster.name(), held, filter,
-                        handback));
+                        handback, reached.get()));
             }
         }
         leaked.forEach(listener -> report(scan, listener));
@@ -148,7 +152,7 @@ final class NotificationListeners implements LeakCheck {
     /**
      * The MXBeans that send notifications, each once, with its name: the memory MXBean and every memory manager, the
      * collectors among them. Every platform interface would also make the beans the JVM makes only on demand, JFR's
-     * among them, at an application's stop. Then the platform MBean server's delegate.
+     * among them, at an application's stop. Then the delegate of each MBean server.
      */
     private static List<Broadcaster> broadcasters() {
         List<Broadcaster> broadcasters = new ArrayList<>();
@@ -163,12 +167,16 @@ final class NotificationListeners implements LeakCheck {
                 }
             }
         }
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         if (SUPPORT.readable() && DELEGATE.filter(InternalField::available).isPresent()
-                && DELEGATE_SUPPORT.filter(InternalField::available).isPresent()
-                && isA(server, JMX_SERVER)) {
-            MBeanServerDelegate delegate = (MBeanServerDelegate) DELEGATE.get().get(server);
-            broadcasters.add(new Broadcaster(delegate, DELEGATE_NAME, DELEGATE_SUPPORT.get().get(delegate), SUPPORT));
+                && DELEGATE_SUPPORT.filter(InternalField::available).isPresent()) {
+            // Every server made through the factory, the platform one among them, without making that one at a stop.
+            for (MBeanServer server : MBeanServerFactory.findMBeanServer(null)) {
+                if (isA(server, JMX_SERVER)) {
+                    MBeanServerDelegate delegate = (MBeanServerDelegate) DELEGATE.get().get(server);
+                    broadcasters.add(new Broadcaster(delegate, DELEGATE_NAME, DELEGATE_SUPPORT.get().get(delegate),
+                            SUPPORT));
+                }
+            }
         }
         return broadcasters;
     }
@@ -204,7 +212,7 @@ final class NotificationListeners implements LeakCheck {
         leaked.registrations().forEach(registration -> names.add("[" + registration.beanName() + "]"));
         Scan.Leak leak = scan.leak("notification listener " + Describe.object(leaked.listener()) + " on "
                 + (names.contains("[" + DELEGATE_NAME + "]") ? "MBean(s) " : "MXBean(s) ") + String.join(", ", names));
-        Reached reached = leaked.reached();
+        Reached reached = leaked.registrations().get(0).reached();
         if (reached.root() != leaked.listener()) {
             List<String> links = new ArrayList<>();
             links.add(reached.role() + Describe.object(reached.root()));
@@ -217,13 +225,19 @@ final class NotificationListeners implements LeakCheck {
             leak.warned(scan.policyReason());
             return;
         }
-        if (scan.ownership().isAnotherApplications(leaked.listener(), reached.chain())
-                || scan.ownership().isAnotherApplications(reached.root(), reached.chain())) {
-            leak.warned("the listener is another application's, which would hear no more notifications; left in"
-                    + " place");
+        // By identity: a record's equals() would run the application's own on its filter and handback.
+        Set<Registration> others = Collections.newSetFromMap(new IdentityHashMap<>());
+        leaked.registrations().stream()
+                .filter(registration -> isAnotherApplications(scan, leaked.listener(), registration.reached()))
+                .forEach(others::add);
+        if (others.size() == leaked.registrations().size()) {
+            leak.warned(OTHERS + "; left in place");
             return;
         }
         for (Registration registration : leaked.registrations()) {
+            if (others.contains(registration)) {
+                continue;
+            }
             try {
                 registration.bean().removeNotificationListener(registration.held(), registration.filter(),
                         registration.handback());
@@ -231,6 +245,12 @@ final class NotificationListeners implements LeakCheck {
                 // Removed by the application's own code since it was read: nothing left to hold it.
             }
         }
-        leak.fixed("removed with removeNotificationListener");
+        leak.fixed("removed with removeNotificationListener" + (others.isEmpty() ? ""
+                : "; " + others.size() + " registration(s) of it left in place: " + OTHERS));
+    }
+
+    private static boolean isAnotherApplications(Scan scan, NotificationListener listener, Reached reached) {
+        return scan.ownership().isAnotherApplications(listener, reached.chain())
+                || scan.ownership().isAnotherApplications(reached.root(), reached.chain());
     }
 }

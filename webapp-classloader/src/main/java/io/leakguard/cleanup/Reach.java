@@ -16,6 +16,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerDelegate;
+import javax.management.NotificationBroadcasterSupport;
 
 /**
  * Follows references from one object to find whether it reaches the dying web application, and by which links.
@@ -279,9 +281,10 @@ public final class Reach {
             // Threads and loaders are leak holders in their own right: their own checks look at them.
             return Shape.LEAF;
         }
-        if (MBeanServerConnection.class.isAssignableFrom(type)) {
+        if (MBeanServerConnection.class.isAssignableFrom(type) || isBroadcaster(type)) {
             // An MBean server reaches every registered MBean, the dying application's loader among them while Tomcat
-            // still has it registered: a path through one says nothing about what holds the application.
+            // still has it registered, and a broadcaster every party's listeners: a path through either says nothing
+            // about what holds the application. notificationListeners reads the broadcasters' lists itself.
             return Shape.LEAF;
         }
         if (Reference.class.isAssignableFrom(type)) {
@@ -315,6 +318,17 @@ public final class Reach {
         String pkg = type.getPackageName();
         return (pkg.equals("java.util") || pkg.equals("java.util.concurrent"))
                 && (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type));
+    }
+
+    /** The JDK's notification broadcasters: its MXBeans', the MBean server delegate's, and the public base class. */
+    private static boolean isBroadcaster(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c == NotificationBroadcasterSupport.class || c == MBeanServerDelegate.class
+                    || c.getName().equals("sun.management.NotificationEmitterSupport")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isJdk(Class<?> type) {

@@ -70,12 +70,24 @@ final class SystemStreams implements LeakCheck {
             leak.warned("the stream leakguard took for the server's is the application's own; left in place");
         } else {
             setter.accept(startup);
-            if (current instanceof PrintStream stream) {
-                // What the application wrote and its stream still buffers goes where it was headed, not away with it.
-                stream.flush();
-            }
             leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
-                    + Describe.object(startup) + ")");
+                    + Describe.object(startup) + ")" + flushed(current));
         }
+    }
+
+    /**
+     * What the application wrote and its stream still buffers goes where it was headed, not away with the stream. Its
+     * flush may be the application's own, which may throw: the stream is replaced already, and the other two are still
+     * to be looked at.
+     */
+    private static String flushed(Object replaced) {
+        if (replaced instanceof PrintStream stream) {
+            try {
+                stream.flush();
+            } catch (RuntimeException e) {
+                return "; what it still buffered is lost: its flush failed with " + e;
+            }
+        }
+        return "";
     }
 }

@@ -72,8 +72,8 @@ class NotificationListenersTest {
             List<Finding> findings = listenerFindings(dying, Policy.defaults());
             assertEquals(1, findings.size(), findings::toString);
             assertEquals(Outcome.WARNED, findings.get(0).outcome(), findings.get(0).message());
-            assertEquals("the listener is another application's, which would hear no more notifications; left in"
-                    + " place", findings.get(0).action());
+            assertEquals("another application's listener, filter or handback leads to this application, and that"
+                    + " application would hear no more notifications; left in place", findings.get(0).action());
         } finally {
             // Throws if the listener was taken off, and the test fails.
             memory.removeNotificationListener(others);
@@ -100,16 +100,54 @@ class NotificationListenersTest {
         ObjectName held = new ObjectName("io.leakguard.test:type=Held");
         server.registerMBean(new StandardMBean((HeldView) dying.newInstance(View.class), HeldView.class), held);
         ObjectName collector = ManagementFactory.getGarbageCollectorMXBeans().get(0).getObjectName();
+        // As a metrics library's listener keeps the server it reads from.
         NotificationListener others = (NotificationListener) new DyingLoader().newInstance(ApplicationListener.class);
+        others.getClass().getField("held").set(others, server);
         server.addNotificationListener(collector, others, null, null);
+        NotificationListener own = (NotificationListener) dying.newInstance(ApplicationListener.class);
+        server.addNotificationListener(collector, own, null, null);
         try {
             // However far the walk may go: the server it leads to lists every registered MBean.
-            assertEquals(List.of(), listenerFindings(dying, Policy.defaults().with("walkMaxDepth", "30")
-                    .with("walkMaxNodes", "1000000")));
+            List<Finding> findings = listenerFindings(dying, Policy.defaults().with("walkMaxDepth", "30")
+                    .with("walkMaxNodes", "1000000"));
+            assertEquals(1, findings.size(), findings::toString);
+            assertTrue(findings.get(0).message().contains("notification listener " + Describe.object(own) + " on"
+                    + " MXBean(s) [" + collector.getCanonicalName() + "]; fixed: "), findings.get(0).message());
+            assertThrows(ListenerNotFoundException.class, () -> server.removeNotificationListener(collector, own));
         } finally {
             server.unregisterMBean(held);
             // Throws if the listener was taken off, and the test fails.
             server.removeNotificationListener(collector, others);
+        }
+    }
+
+    /** A listener of the server's that keeps the bean it listens to, to read it when told. */
+    static final class MemoryWatch implements NotificationListener {
+        final Object memory = ManagementFactory.getMemoryMXBean();
+
+        @Override
+        public void handleNotification(Notification notification, Object handback) {
+        }
+    }
+
+    /** The bean's other listeners are no concern of this one's: the server's stays, the application's goes. */
+    @Test
+    void aServerListenerThatKeepsTheBeanIsNotTakenForTheApplicationsListenerOnIt() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        NotificationEmitter memory = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
+        MemoryWatch watch = new MemoryWatch();
+        memory.addNotificationListener(watch, null, null);
+        NotificationListener own = (NotificationListener) dying.newInstance(ApplicationListener.class);
+        memory.addNotificationListener(own, null, null);
+        try {
+            List<Finding> findings = listenerFindings(dying, Policy.defaults());
+            assertEquals(1, findings.size(), findings::toString);
+            assertTrue(findings.get(0).message().contains("notification listener " + Describe.object(own)),
+                    findings.get(0).message());
+            assertThrows(ListenerNotFoundException.class, () -> memory.removeNotificationListener(own));
+        } finally {
+            // Throws if the server's listener was taken off, and the test fails.
+            memory.removeNotificationListener(watch);
         }
     }
 

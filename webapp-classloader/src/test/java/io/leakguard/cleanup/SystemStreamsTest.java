@@ -68,6 +68,24 @@ class SystemStreamsTest {
     }
 
     @Test
+    void aStreamWhoseFlushThrowsIsReplacedAllTheSame() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream failing = new PrintStream((OutputStream) dying.newInstance(FailingOutput.class), false,
+                StandardCharsets.UTF_8);
+        PrintStream server = System.out;
+        System.setOut(failing);
+        try {
+            Finding finding = systemStreamFinding(dying);
+            assertSame(server, System.out);
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+            assertEquals("System.setOut(" + Describe.object(server) + "); what it still buffered is lost: its flush"
+                    + " failed with java.lang.IllegalStateException: appender closed", finding.action());
+        } finally {
+            System.setOut(server);
+        }
+    }
+
+    @Test
     void anotherApplicationsStreamThatWrapsThisOnesIsLeftInPlace() throws Exception {
         DyingLoader dying = new DyingLoader();
         PrintStream wrapping = (PrintStream) new DyingLoader().newInstance(ConsoleStream.class);
