@@ -25,8 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class NotificationListenersTest {
 
-    /** A listener of a library on the server's class path, as a metrics library in {@code lib} would add. */
+    /**
+     * A listener of a library on the server's class path, as a metrics library in {@code lib} would add; it keeps the
+     * memory MXBean, as one that reads the usage when told does.
+     */
     static final class ServerListener implements NotificationListener {
+        final Object memory = ManagementFactory.getMemoryMXBean();
+
         @Override
         public void handleNotification(Notification notification, Object handback) {
         }
@@ -121,21 +126,12 @@ class NotificationListenersTest {
         }
     }
 
-    /** A listener of the server's that keeps the bean it listens to, to read it when told. */
-    static final class MemoryWatch implements NotificationListener {
-        final Object memory = ManagementFactory.getMemoryMXBean();
-
-        @Override
-        public void handleNotification(Notification notification, Object handback) {
-        }
-    }
-
     /** The bean's other listeners are no concern of this one's: the server's stays, the application's goes. */
     @Test
     void aServerListenerThatKeepsTheBeanIsNotTakenForTheApplicationsListenerOnIt() throws Exception {
         DyingLoader dying = new DyingLoader();
         NotificationEmitter memory = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
-        MemoryWatch watch = new MemoryWatch();
+        ServerListener watch = new ServerListener();
         memory.addNotificationListener(watch, null, null);
         NotificationListener own = (NotificationListener) dying.newInstance(ApplicationListener.class);
         memory.addNotificationListener(own, null, null);

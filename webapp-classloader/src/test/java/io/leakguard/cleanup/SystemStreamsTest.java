@@ -57,14 +57,8 @@ class SystemStreamsTest {
         OutputStream output = (OutputStream) dying.newInstance(ConsoleOutput.class);
         PrintStream buffering = new PrintStream(new BufferedOutputStream(output), false, StandardCharsets.UTF_8);
         buffering.print("last words");
-        PrintStream server = System.out;
-        System.setOut(buffering);
-        try {
-            assertEquals(Outcome.FIXED, systemStreamFinding(dying).outcome());
-            assertEquals("last words", output.getClass().getField("written").get(output).toString());
-        } finally {
-            System.setOut(server);
-        }
+        assertEquals(Outcome.FIXED, withOut(buffering, dying).finding().outcome());
+        assertEquals("last words", output.getClass().getField("written").get(output).toString());
     }
 
     @Test
@@ -73,16 +67,11 @@ class SystemStreamsTest {
         PrintStream failing = new PrintStream((OutputStream) dying.newInstance(FailingOutput.class), false,
                 StandardCharsets.UTF_8);
         PrintStream server = System.out;
-        System.setOut(failing);
-        try {
-            Finding finding = systemStreamFinding(dying);
-            assertSame(server, System.out);
-            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
-            assertEquals("System.setOut(" + Describe.object(server) + "); what it still buffered is lost: its flush"
-                    + " failed with java.lang.IllegalStateException: appender closed", finding.action());
-        } finally {
-            System.setOut(server);
-        }
+        After after = withOut(failing, dying);
+        assertSame(server, after.out());
+        assertEquals(Outcome.FIXED, after.finding().outcome(), after.finding().message());
+        assertEquals("System.setOut(" + Describe.object(server) + "); what it still buffered is lost: its flush"
+                + " failed with java.lang.IllegalStateException: appender closed", after.finding().action());
     }
 
     @Test
@@ -90,14 +79,24 @@ class SystemStreamsTest {
         DyingLoader dying = new DyingLoader();
         PrintStream wrapping = (PrintStream) new DyingLoader().newInstance(ConsoleStream.class);
         wrapping.getClass().getField("held").set(wrapping, dying.newInstance(ConsoleStream.class));
+        After after = withOut(wrapping, dying);
+        assertSame(wrapping, after.out());
+        assertEquals(Outcome.WARNED, after.finding().outcome(), after.finding().message());
+        assertEquals("the stream is another application's, which would lose its own redirection; left in place",
+                after.finding().action());
+    }
+
+    /** The finding, and System.out as the check left it. */
+    private record After(Finding finding, PrintStream out) {
+    }
+
+    /** The check with {@code installed} as System.out, which is the server's again afterwards whatever happened. */
+    private static After withOut(PrintStream installed, ClassLoader dying) {
         PrintStream server = System.out;
-        System.setOut(wrapping);
+        System.setOut(installed);
         try {
             Finding finding = systemStreamFinding(dying);
-            assertSame(wrapping, System.out);
-            assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
-            assertEquals("the stream is another application's, which would lose its own redirection; left in place",
-                    finding.action());
+            return new After(finding, System.out);
         } finally {
             System.setOut(server);
         }
