@@ -137,6 +137,7 @@ class TomcatDistributionIT {
             new FixtureLeak("jvm-registrations", "/leak?kind=sysout"),
             new FixtureLeak("jvm-registrations", "/leak?kind=sysin"),
             new FixtureLeak("jvm-registrations", "/leak?kind=jdbclogwriter"),
+            new FixtureLeak("jvm-registrations", "/leak?kind=serialfilter"),
             new FixtureLeak("commons-logging-factory", "/leak"))
             .filter(leak -> Runtime.version().feature() < 24 || !leak.request().endsWith("=httpclient")).toList();
     /**

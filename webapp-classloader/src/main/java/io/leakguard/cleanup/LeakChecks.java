@@ -31,6 +31,7 @@ final class LeakChecks {
             new DefaultUncaughtExceptionHandler(),
             new NetDefaults(),
             new JaasConfiguration(),
+            new SerialFilters(),
             new HttpsDefaults(),
             new SystemStreams(),
             new HttpClientProxySelectors(),

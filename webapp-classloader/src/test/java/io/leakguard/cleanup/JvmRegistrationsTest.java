@@ -93,6 +93,8 @@ class JvmRegistrationsTest {
                         + " removed with removeNotificationListener"),
                 Arguments.of("jaas", "JaasConfiguration leak: JAAS login configuration " + SERVLET + "ClientLogin@",
                         " installed JVM-wide; fixed: reset to none: the JDK makes its own default again on next use"),
+                Arguments.of("serialfilter", "SerialFilter leak: JVM-wide deserialization filter " + SERVLET
+                        + "OwnClassesOnly@", "; fixed: the server's put back: none"),
                 Arguments.of("jdbclogwriter", "JdbcLogWriter leak: DriverManager log writer java.io.PrintWriter@",
                         "held through PrintWriter.out " + SERVLET + "AuditWriter@" + AND + "; fixed: DriverManager"
                                 + ".setLogWriter(null): JDBC logging is off, as by default"),
