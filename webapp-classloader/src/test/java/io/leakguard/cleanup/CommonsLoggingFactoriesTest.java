@@ -13,8 +13,10 @@ import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.commons.logging.LogFactory;
+import org.apache.commons.logging.impl.LogFactoryImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The Tomcat wiki's LogFactory scenario, with commons-logging on the server's class path (this test's class path) and
  * a factory of the application's own: the server's LogFactory caches it for the application's loader, which the
  * factory's class holds, so the weak key never goes. Leaked without leakguard, collected with it, and another
- * application's factory stays cached.
+ * application's factory stays cached. A cache with strong keys is released whatever factory it keeps.
  */
 class CommonsLoggingFactoriesTest {
 
@@ -57,6 +59,31 @@ class CommonsLoggingFactoriesTest {
                     + " application loader)"), warning);
             assertEquals(List.of(), log.warnings("/b"));
             assertNotNull(cached(bLoader), "the other application's factory was released too");
+        }
+    }
+
+    /**
+     * Before 1.1, or where the cache is named with the HashtableImpl property, its keys are strong: a factory of the
+     * server's own classes holds the application all the same.
+     */
+    @Test
+    void aCacheWithStrongKeysHoldsTheApplicationByItsKeyAlone() throws ReflectiveOperationException {
+        Field factories = LogFactory.class.getDeclaredField("factories");
+        factories.setAccessible(true);
+        Object weak = factories.get(null);
+        Hashtable<ClassLoader, LogFactory> strong = new Hashtable<>();
+        DyingLoader dying = new DyingLoader();
+        strong.put(dying, new LogFactoryImpl());
+        factories.set(null, strong);
+        try {
+            List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings()
+                    .stream().filter(finding -> finding.kind().equals("LogFactory")).toList();
+            assertEquals(1, findings.size(), findings::toString);
+            assertTrue(findings.get(0).message().contains(" for the application's class loader, under a key it holds"
+                    + " strongly; fixed: LogFactory.release(web application loader)"), findings.get(0).message());
+            assertEquals(Map.of(), strong);
+        } finally {
+            factories.set(null, weak);
         }
     }
 
