@@ -22,8 +22,7 @@ class ClassValuesTest {
         descriptions.get(int.class);
         descriptions.get(Object[].class);
 
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("ClassValue")).toList();
+        List<Finding> findings = Passes.findings(dying, "ClassValue");
         assertEquals(2, findings.size(), findings::toString);
         assertTrue(findings.stream().allMatch(finding -> finding.outcome() == Outcome.FIXED), findings::toString);
         assertTrue(findings.get(0).message().contains(" computed for " + Describe.object(int.class)),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Field;
-import java.util.List;
 import javax.security.auth.login.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +39,7 @@ class JaasConfigurationTest {
         Configuration own = (Configuration) dying.newInstance(LoginConfiguration.class);
         Configuration.setConfiguration(own);
 
-        Finding finding = jaasFinding(dying);
+        Finding finding = Passes.single(dying, "JaasConfiguration");
         assertNotSame(own, installed.get(null));
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
     }
@@ -52,17 +51,10 @@ class JaasConfigurationTest {
         other.getClass().getField("held").set(other, dying.newInstance(LoginConfiguration.class));
         Configuration.setConfiguration(other);
 
-        Finding finding = jaasFinding(dying);
+        Finding finding = Passes.single(dying, "JaasConfiguration");
         assertSame(other, installed.get(null));
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the configuration is another application's, whose logins would lose their entries; left in"
                 + " place", finding.action());
-    }
-
-    private static Finding jaasFinding(ClassLoader dying) {
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("JaasConfiguration")).toList();
-        assertEquals(1, findings.size(), findings::toString);
-        return findings.get(0);
     }
 }

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.DriverManager;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +33,7 @@ class JdbcLogWriterTest {
         DyingLoader dying = new DyingLoader();
         DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
 
-        Finding finding = logWriterFinding(dying);
+        Finding finding = Passes.single(dying, "JdbcLogWriter");
         assertNull(DriverManager.getLogWriter());
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
     }
@@ -47,7 +46,7 @@ class JdbcLogWriterTest {
         DyingLoader dying = new DyingLoader();
         DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
 
-        Finding finding = logWriterFinding(dying);
+        Finding finding = Passes.single(dying, "JdbcLogWriter");
         assertSame(servers, DriverManager.getLogStream());
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
         assertEquals("DriverManager.setLogStream(" + Describe.object(servers) + "): the server's, from before any"
@@ -75,17 +74,10 @@ class JdbcLogWriterTest {
 
     private static void assertLeftInPlace(ClassLoader dying, PrintWriter writer) {
         DriverManager.setLogWriter(writer);
-        Finding finding = logWriterFinding(dying);
+        Finding finding = Passes.single(dying, "JdbcLogWriter");
         assertSame(writer, DriverManager.getLogWriter());
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the log writer is another application's, whose JDBC logging would end; left in place",
                 finding.action());
-    }
-
-    private static Finding logWriterFinding(ClassLoader dying) {
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("JdbcLogWriter")).toList();
-        assertEquals(1, findings.size(), findings::toString);
-        return findings.get(0);
     }
 }

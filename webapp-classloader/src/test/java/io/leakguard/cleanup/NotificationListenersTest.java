@@ -44,8 +44,7 @@ class NotificationListenersTest {
         ServerListener listener = new ServerListener();
         memory.addNotificationListener(listener, (NotificationFilter) dying.newInstance(ApplicationFilter.class), null);
         try {
-            List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings()
-                    .stream().filter(finding -> finding.kind().equals("NotificationListener")).toList();
+            List<Finding> findings = Passes.findings(dying, "NotificationListener");
             assertEquals(1, findings.size(), findings::toString);
             Finding finding = findings.get(0);
             assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
@@ -74,7 +73,7 @@ class NotificationListenersTest {
         others.getClass().getField("held").set(others, dying.newMarker());
         memory.addNotificationListener(others, null, null);
         try {
-            List<Finding> findings = listenerFindings(dying, Policy.defaults());
+            List<Finding> findings = Passes.findings(dying, "NotificationListener");
             assertEquals(1, findings.size(), findings::toString);
             assertEquals(Outcome.WARNED, findings.get(0).outcome(), findings.get(0).message());
             assertEquals("another application's listener, filter or handback leads to this application, and that"
@@ -113,8 +112,8 @@ class NotificationListenersTest {
         server.addNotificationListener(collector, own, null, null);
         try {
             // However far the walk may go: the server it leads to lists every registered MBean.
-            List<Finding> findings = listenerFindings(dying, Policy.defaults().with("walkMaxDepth", "30")
-                    .with("walkMaxNodes", "1000000"));
+            List<Finding> findings = Passes.findings(dying, "NotificationListener",
+                    Policy.defaults().with("walkMaxDepth", "30").with("walkMaxNodes", "1000000"));
             assertEquals(1, findings.size(), findings::toString);
             assertTrue(findings.get(0).message().contains("notification listener " + Describe.object(own) + " on"
                     + " MXBean(s) [" + collector.getCanonicalName() + "]; fixed: "), findings.get(0).message());
@@ -136,7 +135,7 @@ class NotificationListenersTest {
         NotificationListener own = (NotificationListener) dying.newInstance(ApplicationListener.class);
         memory.addNotificationListener(own, null, null);
         try {
-            List<Finding> findings = listenerFindings(dying, Policy.defaults());
+            List<Finding> findings = Passes.findings(dying, "NotificationListener");
             assertEquals(1, findings.size(), findings::toString);
             assertTrue(findings.get(0).message().contains("notification listener " + Describe.object(own)),
                     findings.get(0).message());
@@ -145,10 +144,5 @@ class NotificationListenersTest {
             // Throws if the server's listener was taken off, and the test fails.
             memory.removeNotificationListener(watch);
         }
-    }
-
-    private static List<Finding> listenerFindings(DyingLoader dying, Policy policy) {
-        return CleanupEngine.standard().clean(dying, "/dying", policy).findings().stream()
-                .filter(finding -> finding.kind().equals("NotificationListener")).toList();
     }
 }

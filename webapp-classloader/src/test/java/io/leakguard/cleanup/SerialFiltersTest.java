@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.leakguard.testing.ServerStarted;
 import java.lang.reflect.Field;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class SerialFiltersTest {
         DyingLoader dying = new DyingLoader();
         factory.set(null, dying.newInstance(ApplicationSerialFilter.class));
 
-        Finding finding = serialFilterFinding(dying);
+        Finding finding = Passes.single(dying, "SerialFilter");
         assertSame(serversFactory, factory.get(null));
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
         assertEquals("the server's put back: " + Describe.object(serversFactory), finding.action());
@@ -61,17 +60,10 @@ class SerialFiltersTest {
         others.getClass().getField("held").set(others, dying.newInstance(ApplicationSerialFilter.class));
         filter.set(null, others);
 
-        Finding finding = serialFilterFinding(dying);
+        Finding finding = Passes.single(dying, "SerialFilter");
         assertSame(others, filter.get(null));
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the deserialization filter is another application's, whose deserialization it would no longer"
                 + " guard; left in place", finding.action());
-    }
-
-    private static Finding serialFilterFinding(ClassLoader dying) {
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("SerialFilter")).toList();
-        assertEquals(1, findings.size(), findings::toString);
-        return findings.get(0);
     }
 }

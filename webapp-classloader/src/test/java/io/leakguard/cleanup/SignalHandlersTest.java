@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.testing.ServerStarted;
 import java.lang.reflect.Field;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class SignalHandlersTest {
         DyingLoader dying = new DyingLoader();
         install("HUP", (SignalHandler) dying.newInstance(SignalListener.class));
 
-        Finding finding = signalFinding(dying);
+        Finding finding = Passes.single(dying, "SignalHandler");
         assertSame(servers, installed("HUP"));
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
         assertEquals("the server's handler put back: " + Describe.object(servers), finding.action());
@@ -52,7 +51,7 @@ class SignalHandlersTest {
         other.getClass().getField("held").set(other, dying.newInstance(SignalListener.class));
         install("HUP", other);
 
-        Finding finding = signalFinding(dying);
+        Finding finding = Passes.single(dying, "SignalHandler");
         assertSame(other, Signal.handle(signal, before));
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the handler is another application's, which would no longer hear the signal; left in place",
@@ -66,7 +65,7 @@ class SignalHandlersTest {
         SignalHandler own = (SignalHandler) dying.newInstance(SignalListener.class);
         install("ALRM", own);
 
-        Finding finding = signalFinding(dying);
+        Finding finding = Passes.single(dying, "SignalHandler");
         assertSame(own, Signal.handle(signal, before));
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertTrue(finding.action().startsWith("the server had no handler of its own for SIGALRM to put back"),
@@ -79,7 +78,7 @@ class SignalHandlersTest {
         DyingLoader dying = new DyingLoader();
         install("WINCH", (SignalHandler) dying.newInstance(SignalListener.class));
 
-        Finding finding = signalFinding(dying);
+        Finding finding = Passes.single(dying, "SignalHandler");
         assertSame(SignalHandler.SIG_DFL, Signal.handle(signal, before));
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
         assertEquals("the signal's default put back (SIG_DFL), under which SIGWINCH leaves the process alone",
@@ -98,12 +97,5 @@ class SignalHandlersTest {
         return ((Map<?, ?>) handlers.get(null)).entrySet().stream()
                 .filter(entry -> entry.getKey().toString().equals("SIG" + name)).map(Map.Entry::getValue)
                 .findFirst().orElseThrow();
-    }
-
-    private static Finding signalFinding(ClassLoader dying) {
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("SignalHandler")).toList();
-        assertEquals(1, findings.size(), findings::toString);
-        return findings.get(0);
     }
 }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class SystemStreamsTest {
         Object server = installed.get();
         install.accept(dying.newInstance(template));
         try {
-            Finding finding = systemStreamFinding(dying);
+            Finding finding = Passes.single(dying, "SystemStream");
             assertSame(server, installed.get());
             assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
             assertEquals("System.set" + name + "(" + Describe.object(server) + ")", finding.action());
@@ -95,17 +94,10 @@ class SystemStreamsTest {
         PrintStream server = System.out;
         System.setOut(installed);
         try {
-            Finding finding = systemStreamFinding(dying);
+            Finding finding = Passes.single(dying, "SystemStream");
             return new After(finding, System.out);
         } finally {
             System.setOut(server);
         }
-    }
-
-    private static Finding systemStreamFinding(ClassLoader dying) {
-        List<Finding> findings = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults()).findings().stream()
-                .filter(finding -> finding.kind().equals("SystemStream")).toList();
-        assertEquals(1, findings.size(), findings::toString);
-        return findings.get(0);
     }
 }
