@@ -67,6 +67,28 @@ class LeakPreventionListenerTest {
         }
     }
 
+    /**
+     * Every context leads to the host and to the listener, which keep the stopping application's loader while it
+     * stops: another application's servlet context on a request thread leads there, and stays with that application.
+     */
+    @Test
+    void anotherApplicationsServletContextIsLeftToIt() {
+        // Walks that go through all of the other application's context, not only its first few paths.
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("walkMaxNodes", "1000000");
+        listener.setProperty("walkMaxDepth", "40");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread(listener);
+                LogCapture log = LogCapture.start()) {
+            Context stopping = tomcat.deployPlain("threadlocal-custom", "/app");
+            tomcat.deployPlain("threadlocal-indirect", "/other");
+            request(tomcat, "/app/leak", 1);
+            tomcat.get("/other/leak?via=context");
+
+            assertFixedAndCollected(tomcat.undeploy(stopping), log);
+            assertEquals("context held", tomcat.get("/other/held"));
+        }
+    }
+
     /** The engine ran, so leakguard's loader was there: it removed the fixture's ThreadLocal and said so. */
     private static void assertFixedAndCollected(WeakReference<ClassLoader> loader, LogCapture log) {
         assertTrue(Gc.collected(loader), log.all());

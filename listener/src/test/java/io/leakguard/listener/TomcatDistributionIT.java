@@ -105,6 +105,7 @@ class TomcatDistributionIT {
             new FixtureLeak("threadlocal-value", "/leak"),
             new FixtureLeak("threadlocal-custom", "/leak"),
             new FixtureLeak("threadlocal-indirect", "/leak?via=field"),
+            new FixtureLeak("threadlocal-indirect", "/leak?via=context"),
             new FixtureLeak("threadlocal-pseudo", "/leak"),
             new FixtureLeak("threadlocal-static", "/leak"),
             new FixtureLeak("threadlocal-created", "/leak?kind=anonymous"),
@@ -270,6 +271,10 @@ class TomcatDistributionIT {
                     "leak lines of " + context + "\n" + log);
         }
         assertTrue(log.contains("leakguard: [/clean] stopped: 0 leaks fixed, 0 warned, 0 skipped in "), log);
+        // A request thread keeps that application's servlet context, which leads, through the server, to every other.
+        assertEquals(List.of("/threadlocal-indirect-context"), log.lines()
+                .filter(line -> line.contains("-> Envelope.content org.apache.catalina.core.ApplicationContextFacade@"))
+                .map(line -> line.replaceAll(".*leakguard: \\[([^\\]]+)].*", "$1")).toList(), log);
         // Catalina replaces System.out after reading server.xml, so the server's stream is the one it made then.
         assertTrue(log.contains("fixed: System.setOut(org.apache.tomcat.util.log.SystemLogHandler@"), log);
     }

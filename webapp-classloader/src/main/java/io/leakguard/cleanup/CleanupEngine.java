@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.cleanup.jdk.Internal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,16 @@ public final class CleanupEngine {
     }
 
     public Report clean(ClassLoader dying, String webapp, Policy policy) {
+        return clean(dying, webapp, policy, List.of());
+    }
+
+    /**
+     * A pass that knows the container's objects that lead to every application it runs: its server, services,
+     * engines, hosts, connectors, mapper, shared executors and the listeners it puts on every context. Another
+     * application's object reaches them, through its own context, and through them the dying application; such a
+     * path says nothing about what holds the dying application, so reference walks stop there.
+     */
+    public Report clean(ClassLoader dying, String webapp, Policy policy, Collection<?> serverWide) {
         long start = System.nanoTime();
         List<Finding> findings = new ArrayList<>();
         Thread current = Thread.currentThread();
@@ -52,19 +63,19 @@ public final class CleanupEngine {
         // capture the dying loader, which the container leaves as context loader while it stops the application.
         current.setContextClassLoader(CleanupEngine.class.getClassLoader());
         try {
-            runChecks(dying, webapp, policy, findings);
+            runChecks(new Ownership(dying, serverWide), webapp, policy, findings);
         } finally {
             current.setContextClassLoader(containerContext);
         }
         return new Report(webapp, findings, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private void runChecks(ClassLoader dying, String webapp, Policy policy, List<Finding> findings) {
+    private void runChecks(Ownership ownership, String webapp, Policy policy, List<Finding> findings) {
         for (LeakCheck check : checks) {
             if (policy.mode(check) == Mode.OFF || !canRun(check)) {
                 continue;
             }
-            Scan scan = new Scan(check, dying, webapp, policy, findings::add);
+            Scan scan = new Scan(check, ownership, webapp, policy, findings::add);
             try {
                 check.run(scan);
             } catch (VirtualMachineError e) {

@@ -15,8 +15,10 @@ import java.util.Optional;
  * of the application's own classes, which an application names in a {@code META-INF/services} file as log4j-jcl does,
  * or one that keeps the application's {@code Log} classes, holds its loader all the same; before 1.1 the keys were
  * strong. Commons-logging's own cure is {@code LogFactory.release(loader)} at undeploy, which leakguard calls for the
- * stopping application: it drops only that application's entry. A copy of commons-logging in the application itself
- * goes with it and is left alone.
+ * stopping application when the factory is the application's own: it drops only that application's entry. A factory
+ * of the server's is shared in all but its entry, so only the entry goes: commons-logging 1.3's SLF4J factory, for
+ * one, stops the server's logging backend in its {@code release()}. A copy of commons-logging in the application
+ * itself goes with it and is left alone.
  */
 final class CommonsLoggingFactories implements LeakCheck {
 
@@ -73,6 +75,13 @@ final class CommonsLoggingFactories implements LeakCheck {
         chain.filter(found -> !found.links().isEmpty()).ifPresent(found -> leak.via(found.links()));
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
+            return;
+        }
+        if (!scan.ownership().ownsObject(factory)) {
+            // release(loader) would run the server's factory's release(), and SLF4J's stops the logging backend that
+            // every application and the server log through.
+            table.remove(loader);
+            leak.fixed("removed from the cache; the factory is the server's, so its release() was not called");
             return;
         }
         Method release = logFactory.get().getMethod("release", ClassLoader.class);

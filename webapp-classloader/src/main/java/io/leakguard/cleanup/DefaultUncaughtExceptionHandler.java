@@ -1,8 +1,11 @@
 package io.leakguard.cleanup;
 
+import java.util.Optional;
+
 /**
  * A default uncaught exception handler of the web application's classes: {@code Thread} keeps it in a static field,
  * so it outlives the application and would even be called, from a dead application, for every other thread's failure.
+ * One that passes failures on to another application's handler, which it replaced, is only reported.
  */
 final class DefaultUncaughtExceptionHandler implements LeakCheck {
 
@@ -28,6 +31,11 @@ final class DefaultUncaughtExceptionHandler implements LeakCheck {
             return;
         }
         Scan.Leak leak = scan.leak("default uncaught exception handler " + Describe.object(handler));
+        Optional<String> kept = scan.keptForAnotherApplication(handler);
+        if (kept.isPresent()) {
+            leak.warned(kept.get());
+            return;
+        }
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;

@@ -61,7 +61,10 @@ final class HttpsDefaults implements LeakCheck {
         HostnameVerifier verifier = HttpsURLConnection.getDefaultHostnameVerifier();
         if (scan.ownership().ownsObject(verifier)) {
             Scan.Leak leak = scan.leak("default HostnameVerifier " + Describe.object(verifier));
-            if (scan.fixing()) {
+            Optional<String> kept = scan.keptForAnotherApplication(verifier);
+            if (kept.isPresent()) {
+                leak.warned(kept.get());
+            } else if (scan.fixing()) {
                 HttpsURLConnection.setDefaultHostnameVerifier(STARTUP_VERIFIER);
                 leak.fixed("HttpsURLConnection.setDefaultHostnameVerifier(" + Describe.object(STARTUP_VERIFIER) + ")");
             } else {
@@ -77,11 +80,16 @@ final class HttpsDefaults implements LeakCheck {
             return;
         }
         Object value = field.get().get(null);
-        Optional<List<String>> path = scan.reach().from(value);
-        if (path.isEmpty()) {
+        Optional<Reach.Chain> chain = scan.reach().chain(value);
+        if (chain.isEmpty()) {
             return;
         }
-        Scan.Leak leak = scan.leak(name + " " + Describe.object(value)).via(path.get());
+        Scan.Leak leak = scan.leak(name + " " + Describe.object(value)).via(chain.get().links());
+        if (scan.ownership().isAnotherApplications(value, chain.get())) {
+            leak.warned("it is another application's, whose HTTPS connections would lose the trust it set up; left in"
+                    + " place");
+            return;
+        }
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;

@@ -5,6 +5,7 @@ import java.net.CookieHandler;
 import java.net.ProxySelector;
 import java.net.ResponseCache;
 import java.net.URLConnection;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -66,6 +67,11 @@ final class NetDefaults implements LeakCheck {
             return;
         }
         Scan.Leak leak = scan.leak("default " + name + " " + Describe.object(value));
+        Optional<String> kept = scan.keptForAnotherApplication(value);
+        if (kept.isPresent()) {
+            leak.warned(kept.get());
+            return;
+        }
         if (!scan.fixing()) {
             leak.warned(scan.policyReason());
             return;

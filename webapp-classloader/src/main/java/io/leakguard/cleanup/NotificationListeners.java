@@ -36,7 +36,7 @@ import javax.management.NotificationListener;
  */
 final class NotificationListeners implements LeakCheck {
 
-    private static final String MXBEAN_SUPPORT = "sun.management.NotificationEmitterSupport";
+    static final String MXBEAN_SUPPORT = "sun.management.NotificationEmitterSupport";
     private static final Listeners MXBEAN = Listeners.of(MXBEAN_SUPPORT);
     /** What the MBean server's delegate keeps its listeners in: the JDK's public broadcaster class. */
     private static final Listeners SUPPORT = Listeners.of("javax.management.NotificationBroadcasterSupport");

@@ -1,15 +1,27 @@
 package io.leakguard.cleanup;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * Decides what belongs to the dying web application: its class loader, any loader it created below itself, every
- * class they defined, and every instance of those classes.
+ * class they defined, and every instance of those classes. Knows, too, the container's objects that belong to every
+ * application at once.
  */
 public final class Ownership {
 
     private final ClassLoader dying;
+    private final Set<Object> serverWide = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    public Ownership(ClassLoader dying) {
+    /**
+     * With the container's objects that lead to every application it runs, as its hosts and executors do: what reaches
+     * the dying application only through one of them is not what holds it.
+     */
+    public Ownership(ClassLoader dying, Collection<?> serverWide) {
         this.dying = dying;
+        this.serverWide.addAll(serverWide);
     }
 
     public ClassLoader loader() {
@@ -40,6 +52,11 @@ public final class Ownership {
         return object != null && owns(object.getClass());
     }
 
+    /** True for one of the container's objects that lead to every application it runs. */
+    public boolean isServerWide(Object object) {
+        return serverWide.contains(object);
+    }
+
     /**
      * True for the JDK's loader or a loader above the application's: the server's own, whose objects may stand in for
      * what an application replaced. A loader that is neither, nor the application's, is another application's.
@@ -62,7 +79,8 @@ public final class Ownership {
         return isAnotherApplications(root) || chain.objects().stream().anyMatch(this::isAnotherApplications);
     }
 
-    private boolean isAnotherApplications(Object object) {
+    /** True for an object of neither this application nor the server: another application's. */
+    public boolean isAnotherApplications(Object object) {
         return object != null && !ownsObject(object) && !isServers(object.getClass().getClassLoader());
     }
 

@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -15,15 +16,18 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Predicate;
 import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerDelegate;
 import javax.management.NotificationBroadcasterSupport;
 
 /**
- * Follows references from one object to find whether it reaches the dying web application, and by which links.
- * Looks through arrays, references, optionals, atomics, collections and maps of the JDK (through their public API)
- * and the fields of every other object it may read, within a depth and node budget. It only reads: no web
- * application method runs and no JDK structure is modified, so it is safe on objects other threads are using.
+ * Follows references from one object to find whether it reaches the dying web application, and by which links; or,
+ * for a check that must not undo another application's setting, whether it reaches another application.
+ * Looks through arrays, references that are not weak, optionals, atomics, collections and maps of the JDK (through
+ * their public API) and the fields of every other object it may read, within a depth and node budget; never into the
+ * container's server-wide objects ({@link Ownership#isServerWide}). It only reads: no web application method runs and
+ * no JDK structure is modified, so it is safe on objects other threads are using.
  */
 public final class Reach {
 
@@ -41,6 +45,7 @@ public final class Reach {
     };
 
     private final Ownership ownership;
+    private final Predicate<Object> target;
     private final int maxDepth;
     private final int maxNodes;
     private final Scan scan;
@@ -68,8 +73,10 @@ public final class Reach {
         return SHAPES.get(type);
     }
 
-    Reach(Ownership ownership, int maxDepth, int maxNodes, Scan scan) {
+    /** A walk to {@code target}'s objects: the dying application's, or another application's. */
+    Reach(Ownership ownership, Predicate<Object> target, int maxDepth, int maxNodes, Scan scan) {
         this.ownership = ownership;
+        this.target = target;
         this.maxDepth = maxDepth;
         this.maxNodes = maxNodes;
         this.scan = scan;
@@ -95,10 +102,10 @@ public final class Reach {
         if (root == null) {
             return Optional.empty();
         }
-        if (ownership.ownsObject(root)) {
+        if (target.test(root)) {
             return Optional.of(new Chain(List.of(), List.of()));
         }
-        if (SHAPES.get(root.getClass()).kind() == Kind.LEAF) {
+        if (SHAPES.get(root.getClass()).kind() == Kind.LEAF || ownership.isServerWide(root)) {
             return Optional.empty();
         }
         this.root = root;
@@ -242,10 +249,10 @@ public final class Reach {
         if (child == null) {
             return null;
         }
-        if (ownership.ownsObject(child)) {
+        if (target.test(child)) {
             return new ArrayList<>();
         }
-        if (SHAPES.get(child.getClass()).kind() == Kind.LEAF) {
+        if (SHAPES.get(child.getClass()).kind() == Kind.LEAF || ownership.isServerWide(child)) {
             return null;
         }
         if (depth > 0) {
@@ -288,8 +295,13 @@ public final class Reach {
             return Shape.LEAF;
         }
         if (Reference.class.isAssignableFrom(type)) {
-            // Entries of WeakHashMap and ThreadLocalMap keep their value in a field of a Reference subclass.
-            return new Shape(Kind.REFERENCE, readableFields(type, Reference.class));
+            // Entries of WeakHashMap and ThreadLocalMap keep their value in a field of a Reference subclass. A weak
+            // referent holds nothing: the server's weak maps of every application's loader would lead anywhere.
+            Field[] fields = readableFields(type, Reference.class);
+            if (WeakReference.class.isAssignableFrom(type)) {
+                return fields.length == 0 ? Shape.LEAF : new Shape(Kind.FIELDS, fields);
+            }
+            return new Shape(Kind.REFERENCE, fields);
         }
         if (type == Optional.class) {
             return new Shape(Kind.OPTIONAL, null);
@@ -324,7 +336,7 @@ public final class Reach {
     private static boolean isBroadcaster(Class<?> type) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             if (c == NotificationBroadcasterSupport.class || c == MBeanServerDelegate.class
-                    || c.getName().equals("sun.management.NotificationEmitterSupport")) {
+                    || c.getName().equals(NotificationListeners.MXBEAN_SUPPORT)) {
                 return true;
             }
         }

@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** One check's view of one cleanup pass: what is dying, what the policy allows, and where findings go. */
@@ -15,12 +16,12 @@ public final class Scan {
     private final long deadline;
     private final Consumer<Finding> sink;
 
-    Scan(LeakCheck check, ClassLoader dying, String webapp, Policy policy, Consumer<Finding> sink) {
+    Scan(LeakCheck check, Ownership ownership, String webapp, Policy policy, Consumer<Finding> sink) {
         this.check = check;
         this.webapp = webapp;
         this.policy = policy;
         this.mode = policy.mode(check);
-        this.ownership = new Ownership(dying);
+        this.ownership = ownership;
         this.deadline = System.nanoTime() + policy.checkBudget().toNanos();
         this.sink = sink;
     }
@@ -58,7 +59,25 @@ public final class Scan {
 
     /** A reference walk bounded by this policy's limits and this check's budget. */
     public Reach reach() {
-        return new Reach(ownership, policy.walkMaxDepth(), policy.walkMaxNodes(), this);
+        return new Reach(ownership, ownership::ownsObject, policy.walkMaxDepth(), policy.walkMaxNodes(), this);
+    }
+
+    /** A reference walk like {@link #reach()} to any other application's objects instead of the dying one's. */
+    public Reach reachOtherApplications() {
+        return new Reach(ownership, ownership::isAnotherApplications, policy.walkMaxDepth(), policy.walkMaxNodes(),
+                this);
+    }
+
+    /**
+     * Why {@code own}, an object of the dying application set JVM-wide, stays: it passes on to another application's
+     * object (the handler or selector it replaced, say), which resetting the default would drop while that
+     * application runs. Empty when it leads to no other application.
+     */
+    public Optional<String> keptForAnotherApplication(Object own) {
+        return reachOtherApplications().chain(own).filter(chain -> !chain.objects().isEmpty())
+                .map(chain -> "it passes on to another application's "
+                        + Describe.object(chain.objects().get(chain.objects().size() - 1))
+                        + ", which resetting it would drop while that application runs; left in place");
     }
 
     /** Starts a finding about {@code what}; it is recorded when one of its outcome methods is called. */

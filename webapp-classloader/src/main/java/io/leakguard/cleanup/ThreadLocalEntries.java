@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * ThreadLocal entries, in every live thread and every shutdown hook the JVM keeps unstarted, whose key or value reaches
  * the dying web application, directly or through collections, maps, arrays, references, optionals, atomics and fields
- * (Tomcat only looks inside collections).
+ * (Tomcat only looks inside collections). An entry that leads there through another application's ThreadLocal, value
+ * or object is that application's, which may still need it: it is only reported.
  *
  * <p>The fix works on any thread, even one running: it clears the entry's weak key, exactly as the garbage collector
  * does when a ThreadLocal dies, then drops the value. From then on the owning thread sees a stale entry, which
@@ -39,10 +40,30 @@ final class ThreadLocalEntries implements LeakCheck {
     /**
      * Entries of one ThreadLocal (or of collected ones with the same value type) are one leak, however many threads.
      */
-    private record Group(String what, List<String> chain, String site, List<String> threads, List<Slot> slots) {
+    private record Group(String what, List<String> chain, String site, boolean anotherApplications,
+            List<String> threads, List<Slot> slots) {
     }
 
     private record Slot(Thread thread, Reference<?> entry) {
+    }
+
+    /**
+     * What entries are grouped by: their ThreadLocal, compared by identity, since no check may run an application's
+     * equals or hashCode; and whether they are another application's, since one library ThreadLocal holds each
+     * application's values on the threads they met.
+     */
+    private record GroupKey(Object identity, boolean anotherApplications) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof GroupKey key && key.identity == identity
+                    && key.anotherApplications == anotherApplications;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(identity) + Boolean.hashCode(anotherApplications);
+        }
     }
 
     @Override
@@ -67,12 +88,11 @@ final class ThreadLocalEntries implements LeakCheck {
 
     @Override
     public void run(Scan scan) throws ClassNotFoundException {
-        Map<Object, Group> groups = new LinkedHashMap<>();
-        Reach reach = scan.reach();
-        Sites sites = new Sites(scan.loader());
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        Entries entries = new Entries(scan.ownership(), scan.reach(), new Sites(scan.loader()), groups);
         for (Map.Entry<Thread, String> holder : holders(scan.ownership()).entrySet()) {
-            collect(holder.getKey(), holder.getValue(), THREAD_LOCALS, reach, sites, groups);
-            collect(holder.getKey(), holder.getValue(), INHERITABLE, reach, sites, groups);
+            entries.collect(holder.getKey(), holder.getValue(), THREAD_LOCALS);
+            entries.collect(holder.getKey(), holder.getValue(), INHERITABLE);
             if (scan.expired()) {
                 scan.leak("ThreadLocal entries of threads after [" + holder.getValue() + "] were not inspected")
                         .skipped("the check used its " + scan.policy().checkBudget().toMillis() + " ms budget");
@@ -82,6 +102,11 @@ final class ThreadLocalEntries implements LeakCheck {
         for (Group group : groups.values()) {
             Scan.Leak leak = scan.leak(group.what()).via(group.chain()).onThreads(group.threads())
                     .createdAt(group.site());
+            if (group.anotherApplications()) {
+                leak.warned("another application's entry leads to this application, and removing it could break that"
+                        + " application; left in place");
+                continue;
+            }
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
                 continue;
@@ -112,31 +137,48 @@ final class ThreadLocalEntries implements LeakCheck {
         return holders;
     }
 
-    private static void collect(Thread thread, String name, InternalField mapField, Reach reach, Sites sites,
-            Map<Object, Group> groups) {
-        Object map = mapField.get(thread);
-        if (map == null) {
-            return;
+    /** The entries of one pass that reach the dying application, grouped by ThreadLocal. */
+    private record Entries(Ownership ownership, Reach reach, Sites sites, Map<GroupKey, Group> groups) {
+
+        void collect(Thread thread, String name, InternalField mapField) {
+            Object map = mapField.get(thread);
+            if (map == null) {
+                return;
+            }
+            for (Object slot : (Object[]) TABLE.get(map)) {
+                if (slot == null) {
+                    continue;
+                }
+                Reference<?> entry = (Reference<?>) slot;
+                Object key = entry.get();
+                Object value = VALUE.get(entry);
+                Optional<Reach.Chain> viaKey = reach.chain(key);
+                Optional<Reach.Chain> found = viaKey.or(() -> reach.chain(value));
+                if (found.isEmpty()) {
+                    continue;
+                }
+                Reach.Chain chain = found.get();
+                List<String> links = prefixed(viaKey.isPresent() ? "key " + Describe.object(key)
+                        : "value " + Describe.object(value), chain.links());
+                String field = mapField == INHERITABLE ? "inheritableThreadLocals" : "threadLocals";
+                // A collected key cannot be named; entries that lost theirs are told apart by their value's type.
+                GroupKey groupKey = new GroupKey(key != null ? key : value.getClass(),
+                        anotherApplications(key, value, chain));
+                Group group = groups.computeIfAbsent(groupKey, k -> new Group(describe(key, value),
+                        prefixed("Thread." + field, links), sites.of(key), k.anotherApplications(),
+                        new ArrayList<>(), new ArrayList<>()));
+                group.threads().add(name);
+                group.slots().add(new Slot(thread, entry));
+            }
         }
-        for (Object slot : (Object[]) TABLE.get(map)) {
-            if (slot == null) {
-                continue;
-            }
-            Reference<?> entry = (Reference<?>) slot;
-            Object key = entry.get();
-            Object value = VALUE.get(entry);
-            String field = mapField == INHERITABLE ? "inheritableThreadLocals" : "threadLocals";
-            Optional<List<String>> path = reach.from(key).map(p -> prefixed("key " + Describe.object(key), p))
-                    .or(() -> reach.from(value).map(p -> prefixed("value " + Describe.object(value), p)));
-            if (path.isEmpty()) {
-                continue;
-            }
-            // A collected key cannot be named; entries that lost theirs are told apart by their value's type.
-            Object identity = key != null ? key : value.getClass();
-            Group group = groups.computeIfAbsent(identity, k -> new Group(describe(key, value),
-                    prefixed("Thread." + field, path.get()), sites.of(key), new ArrayList<>(), new ArrayList<>()));
-            group.threads().add(name);
-            group.slots().add(new Slot(thread, entry));
+
+        /**
+         * The dying application's own ThreadLocal is its own to clear, whatever it holds; another entry that leads to
+         * it through another application's ThreadLocal, value or object is that application's.
+         */
+        private boolean anotherApplications(Object key, Object value, Reach.Chain chain) {
+            return !ownership.ownsObject(key)
+                    && (ownership.isAnotherApplications(key, chain) || ownership.isAnotherApplications(value, chain));
         }
     }
 

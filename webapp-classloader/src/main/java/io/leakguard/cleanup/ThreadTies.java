@@ -33,11 +33,17 @@ final class ThreadTies {
 
     private final Ownership ownership;
     private final Reach reach;
+    private final Reach others;
     private final Map<String, Boolean> ownedNames = new HashMap<>();
+
+    /** How a thread belongs to the web application, as a clause for the message, and whether to interrupt it. */
+    record Tie(String clause, boolean interruptible) {
+    }
 
     ThreadTies(Scan scan) {
         ownership = scan.ownership();
         reach = scan.reach();
+        others = scan.reachOtherApplications();
     }
 
     static List<Internal> needs() {
@@ -64,25 +70,32 @@ final class ThreadTies {
                 || task != null && task.getClass().getName().equals(POOL_WORKER);
     }
 
-    /**
-     * How the thread belongs to the web application, as a clause for the message, or null when nothing shows it does.
-     */
-    String tie(Thread thread) {
+    /** How the thread belongs to the web application, or null when nothing shows it does. */
+    Tie tie(Thread thread) {
         if (ownership.owns(thread.getClass())) {
-            return "whose class is the web application's";
+            return new Tie("whose class is the web application's", true);
         }
         Object task = task(thread);
         if (ownership.ownsObject(task)) {
-            return "which runs the web application's task " + Describe.object(task);
+            return new Tie("which runs the web application's task " + Describe.object(task), true);
         }
         ThreadGroup group = thread.getThreadGroup();
         if (group != null && ownership.owns(group.getClass())) {
-            return "whose thread group " + Describe.object(group) + " is the web application's";
+            return new Tie("whose thread group " + Describe.object(group) + " is the web application's", true);
         }
         if (belongsElsewhere(thread, task) || reach.from(task).isEmpty()) {
             return null;
         }
-        return webappFrame(thread).map(frame -> "which is running web application code at " + frame).orElse(null);
+        Optional<StackTraceElement> frame = webappFrame(thread);
+        if (frame.isEmpty()) {
+            return null;
+        }
+        String clause = "which is running web application code at " + frame.get();
+        // A shared thread whose task leads to another application as well may be running that application's class of
+        // the same name: the other version of a parallel deployment, or the same library in both.
+        return others.from(task).isEmpty() ? new Tie(clause, true)
+                : new Tie(clause + " (a class of that name may be another application's, which its task also leads"
+                        + " to)", false);
     }
 
     /**

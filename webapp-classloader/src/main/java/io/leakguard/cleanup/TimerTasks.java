@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@link java.util.Timer} tasks of the dying web application: instances of its classes, or library tasks (a pool's
- * evictor) that reach its objects. One timer thread runs every task scheduled on it, and a library's static timer
+ * evictor) that reach its objects; a task that reaches it through another application's object is that application's,
+ * and is only reported. One timer thread runs every task scheduled on it, and a library's static timer
  * serves every web application, so only the application's own tasks are cancelled and purged; the timer itself is
  * cancelled only when every task in it is an instance of the application's classes. A library task that merely
  * reaches the application says nothing about who owns the timer, and a library's timer cancelled under it would
@@ -46,6 +47,9 @@ final class TimerTasks implements LeakCheck {
     /** A task of the web application, with the links by which it reaches it: none when it is one of its classes. */
     private record WebappTask(TimerTask task, List<String> chain) {
     }
+
+    private static final String ANOTHER_APPLICATIONS = "another application's task leads to this application, and"
+            + " cancelling it would stop that application's work; left in place";
 
     @Override
     public String id() {
@@ -88,11 +92,16 @@ final class TimerTasks implements LeakCheck {
         Object queue = QUEUE.get(thread);
         List<TimerTask> scheduled = scheduled(queue);
         Reach reach = scan.reach();
+        Ownership ownership = scan.ownership();
         List<WebappTask> webappTasks = new ArrayList<>();
         for (TimerTask task : scheduled) {
-            reach.from(task).ifPresent(chain -> webappTasks.add(new WebappTask(task, chain)));
+            Optional<Reach.Chain> chain = reach.chain(task);
+            if (chain.isPresent() && ownership.isAnotherApplications(task, chain.get())) {
+                taskLeak(scan, new WebappTask(task, chain.get().links()), thread).warned(ANOTHER_APPLICATIONS);
+            } else {
+                chain.ifPresent(found -> webappTasks.add(new WebappTask(task, found.links())));
+            }
         }
-        Ownership ownership = scan.ownership();
         boolean contextLoader = ownership.owns(thread.getContextClassLoader());
         String timer = timer(thread);
         List<String> threads = List.of(thread.getName());

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Threads the web application started and left running: their class, their task, their thread group or the code they
  * run is the web application's. Tomcat finds them only by their context class loader, so a thread started with none
- * escapes it; and by default it only warns.
+ * escapes it; and by default it only warns. A shared thread known only by the code it runs, whose task leads to another
+ * application as well, is only reported: a stack frame names a class, not its loader.
  *
  * <p>The fix interrupts them and waits, within one bounded time for all, for them to end. A thread that ignores the
  * interrupt is reported and left running: {@code Thread.stop()} can leave locks and shared state broken for the whole
@@ -45,9 +46,12 @@ final class WebappThreads implements LeakCheck {
             if (thread == Thread.currentThread() || ThreadTies.inPool(thread)) {
                 continue;
             }
-            String tie = ties.tie(thread);
-            if (tie != null) {
-                found.put(thread, tie);
+            ThreadTies.Tie tie = ties.tie(thread);
+            if (tie != null && tie.interruptible()) {
+                found.put(thread, tie.clause());
+            } else if (tie != null) {
+                leak(scan, thread, tie.clause()).warned("not interrupted, since it may be running that application's"
+                        + " code" + (scan.fixing() ? releaseContextLoader(scan, thread) : ""));
             }
         }
         if (!scan.fixing()) {
@@ -61,15 +65,19 @@ final class WebappThreads implements LeakCheck {
                 leak(scan, thread, tie).fixed("interrupted; it ended");
                 return;
             }
-            String reset = "";
-            if (scan.ownership().owns(thread.getContextClassLoader())) {
-                thread.setContextClassLoader(scan.ownership().replacement());
-                reset = " (its context class loader was reset)";
-            }
             leak(scan, thread, tie).warned("still running after interrupt and " + waited
                     + " ms; stop it in contextDestroyed: until it ends it keeps the web application's classes in memory"
-                    + reset);
+                    + releaseContextLoader(scan, thread));
         });
+    }
+
+    /** At least that link is cut from a thread left running; says so, as the end of a message. */
+    private static String releaseContextLoader(Scan scan, Thread thread) {
+        if (!scan.ownership().owns(thread.getContextClassLoader())) {
+            return "";
+        }
+        thread.setContextClassLoader(scan.ownership().replacement());
+        return " (its context class loader was reset)";
     }
 
     private static Scan.Leak leak(Scan scan, Thread thread, String tie) {

@@ -6,6 +6,7 @@ import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
 import io.leakguard.sites.CreationSites;
 import io.leakguard.sites.SiteTransformer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -70,9 +71,10 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
     public void stop() throws LifecycleException {
         if (getState().isAvailable() && !skippedForJvmShutdown()) {
             try {
-                Report report = ENGINE.clean(this, webappName(), policy);
-                ReportLog.log(report);
                 Context context = resources == null ? null : resources.getContext();
+                Report report = ENGINE.clean(this, webappName(), policy,
+                        context == null ? List.of() : ServerWideObjects.of(context));
+                ReportLog.log(report);
                 if (context != null) {
                     context.fireContainerEvent(REPORT_EVENT, report);
                 }

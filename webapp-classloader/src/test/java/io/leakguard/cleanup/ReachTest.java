@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +27,14 @@ class ReachTest {
     }
 
     private Reach reach(int depth, int nodes) {
+        return reach(depth, nodes, List.of());
+    }
+
+    private Reach reach(int depth, int nodes, List<Object> serverWide) {
         Policy policy = Policy.defaults().with("walkMaxDepth", String.valueOf(depth))
                 .with("walkMaxNodes", String.valueOf(nodes));
-        return new Scan(new ThreadLocalEntries(), loader, "/t", policy, finding -> { }).reach();
+        return new Scan(new ThreadLocalEntries(), new Ownership(loader, serverWide), "/t", policy, finding -> { })
+                .reach();
     }
 
     @Test
@@ -79,6 +86,23 @@ class ReachTest {
         weak.put("key", marker);
         List<String> path = reach(12, 100).from(weak).orElseThrow();
         assertTrue(path.get(0).startsWith("WeakHashMap.table "), path.toString());
+    }
+
+    /** A server's weak map of every application's loader, such as a host's, holds none of them. */
+    @Test
+    void aWeakReferenceHoldsNothingWhileASoftOneDoes() {
+        assertEquals(Optional.empty(), reach(12, 100).from(List.of(new WeakReference<>(marker))));
+        assertTrue(reach(12, 100).from(List.of(new SoftReference<>(marker))).isPresent());
+    }
+
+    /** As another application's context leads to its host, which leads to every application. */
+    @Test
+    void stopsAtTheServersObjectsThatLeadToEveryApplication() {
+        List<Object> host = List.of(marker);
+        Object otherApplications = Map.of("parent", host);
+        assertEquals(Optional.empty(), reach(12, 100, List.of(host)).from(otherApplications));
+        assertEquals(Optional.empty(), reach(12, 100, List.of(host)).from(host));
+        assertTrue(reach(12, 100).from(otherApplications).isPresent());
     }
 
     /** As a metrics library's listener keeps the server it reads from, while Tomcat still lists the application. */

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.loader.LeakGuardClassLoader;
+import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
+import java.lang.ref.WeakReference;
 import java.util.List;
+import org.apache.catalina.Context;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,6 +87,29 @@ class ThreadLocalEntriesTest {
             assertTrue(single(log.warnings("/app")).contains(
                     "holding io.leakguard.fixture.threadlocalpseudo.PseudoLeakServlet$Counter@"), log.all());
         });
+    }
+
+    /**
+     * An application's servlet context leads, through its host, its service and the listeners on every context, to
+     * every application of the server: a request thread that keeps it holds that application, not the one stopping.
+     */
+    @Test
+    void anotherApplicationsServletContextIsLeftToIt() {
+        // Walks that go through all of the other application's context, not only its first few paths.
+        LeakGuardClassLoader.setPolicy(Policy.defaults().with("walkMaxNodes", "1000000").with("walkMaxDepth", "40"));
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.startWithOneRequestThread(); LogCapture log = LogCapture.start()) {
+            Context stopping = tomcat.deploy("threadlocal-value", "/stopping", true);
+            tomcat.deploy("threadlocal-indirect", "/other", true);
+            tomcat.get("/stopping/leak");
+            tomcat.get("/other/leak?via=context");
+
+            WeakReference<ClassLoader> loader = tomcat.undeploy(stopping);
+
+            assertTrue(Gc.collected(loader), log.all());
+            assertTrue(single(log.warnings("/stopping")).contains(
+                    "holding io.leakguard.fixture.threadlocalvalue.HolderValueServlet$Counter@"), log.all());
+            assertEquals("context held", tomcat.get("/other/held"));
+        }
     }
 
     @Test

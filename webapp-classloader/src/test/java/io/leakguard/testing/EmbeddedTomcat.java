@@ -65,8 +65,8 @@ public final class EmbeddedTomcat implements AutoCloseable {
     }
 
     /** A started Tomcat that serves every request on one thread, where two applications' requests must meet. */
-    public static EmbeddedTomcat startWithOneRequestThread() {
-        return start(1);
+    public static EmbeddedTomcat startWithOneRequestThread(LifecycleListener... serverListeners) {
+        return start(1, serverListeners);
     }
 
     private static EmbeddedTomcat start(int requestThreads, LifecycleListener... serverListeners) {
