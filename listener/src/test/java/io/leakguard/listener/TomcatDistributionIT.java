@@ -25,8 +25,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,6 +91,9 @@ class TomcatDistributionIT {
             """;
 
     /** Tomcat deploys and stops some thirty applications one after the other; a stubborn thread alone takes 2 s. */
+    private static final int FIRST_PORT = 20000;
+    /** Where this run starts handing out ports, so that two runs on one machine rarely try the same ones. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(FIRST_PORT + new Random().nextInt(10000));
     private static final Duration EVERY_APPLICATION_WITHIN = Duration.ofSeconds(120);
     /**
      * Every fixture that leaks in a running server, at a context path of its own. Left out: the JRE offenders, which
@@ -729,9 +734,19 @@ class TomcatDistributionIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * A port that is free now and that nothing else in this JVM is handed. It is taken below the ephemeral range (32768
+     * up on Linux), where the kernel never puts a client socket, such as one of this test's requests, between this
+     * check and Tomcat's bind; a port of the kernel's choosing could be handed out again in that window.
+     */
+    private static int freePort() {
+        while (true) {
+            int port = NEXT_PORT.getAndUpdate(next -> next + 1 < 32768 ? next + 1 : FIRST_PORT);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // another process listens there: try the next one
+            }
         }
     }
 }
