@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Vector;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -25,9 +26,10 @@ import javax.management.NotificationBroadcasterSupport;
  * Follows references from one object to find whether it reaches the dying web application, and by which links; or,
  * for a check that must not undo another application's setting, whether it reaches another application.
  * Looks through arrays, references that are not weak, optionals, atomics, collections and maps of the JDK (through
- * their public API) and the fields of every other object it may read, within a depth and node budget; never into the
- * container's server-wide objects ({@link Ownership#isServerWide}). It only reads: no web application method runs and
- * no JDK structure is modified, so it is safe on objects other threads are using.
+ * their public API where it only reads their own storage) and the fields of every other object it may read, within a
+ * depth and node budget; never into the container's server-wide objects ({@link Ownership#isServerWide}). It only
+ * reads: no web application method runs, no monitor is awaited and no JDK structure is modified, so it is safe on
+ * objects other threads are using.
  */
 public final class Reach {
 
@@ -320,16 +322,27 @@ public final class Reach {
     }
 
     /**
-     * JDK collections and maps whose iteration only reads. WeakHashMap is left to its fields: even iterating it
-     * expunges stale entries, which would modify another thread's unsynchronised map.
+     * JDK collections and maps whose iteration only reads their own storage; the others are left to their fields.
+     * Iterating a WeakHashMap expunges stale entries, which would modify another thread's unsynchronised map. A
+     * wrapper of {@link Collections} iterates what it wraps, maybe an application's subclass whose code must not run
+     * here, and a synchronized map, as a Vector, iterates under a monitor that any thread may hold for good.
      */
     private static boolean isIterableJdkContainer(Class<?> type) {
-        if (!isJdk(type) || WeakHashMap.class.isAssignableFrom(type)) {
+        if (!isJdk(type) || WeakHashMap.class.isAssignableFrom(type) || Vector.class.isAssignableFrom(type)
+                || outermost(type) == Collections.class) {
             return false;
         }
         String pkg = type.getPackageName();
         return (pkg.equals("java.util") || pkg.equals("java.util.concurrent"))
                 && (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type));
+    }
+
+    private static Class<?> outermost(Class<?> type) {
+        Class<?> outer = type;
+        while (outer.getEnclosingClass() != null) {
+            outer = outer.getEnclosingClass();
+        }
+        return outer;
     }
 
     /** The JDK's notification broadcasters: its MXBeans', the MBean server delegate's, and the public base class. */

@@ -1,16 +1,22 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Vector;
 import java.util.WeakHashMap;
+import java.util.concurrent.CountDownLatch;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
@@ -117,6 +123,51 @@ class ReachTest {
             assertEquals(Optional.empty(), reach(12, 100_000).from(List.of(server)));
         } finally {
             server.unregisterMBean(name);
+        }
+    }
+
+    /** A JDK wrapper hands iteration to what it wraps, which may be an application's subclass. */
+    @Test
+    void looksThroughAJdkWrapperWithoutIteratingTheApplicationsCollectionInside() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Object> others = (List<Object>) new DyingLoader().newInstance(ApplicationList.class);
+        others.add(marker);
+        List<String> path = reach(12, 100).from(List.of(Collections.unmodifiableList(others))).orElseThrow();
+        assertTrue(path.get(path.size() - 1).startsWith("[0] " + DyingLoader.Marker.class.getName()), path.toString());
+    }
+
+    /** A synchronized wrapper locks a monitor of its user's choosing, and a Vector itself, while they iterate. */
+    @Test
+    void looksIntoACollectionWhoseMonitorAnApplicationThreadHoldsWithoutWaitingForIt() throws Exception {
+        Map<Object, Object> map = new HashMap<>();
+        map.put("key", marker);
+        for (Object lockedRoot : List.of(Collections.synchronizedMap(map), new Vector<>(List.of(marker)))) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                synchronized (lockedRoot) {
+                    held.countDown();
+                    awaitQuietly(release);
+                }
+            });
+            holder.start();
+            try {
+                held.await();
+                Optional<List<String>> path = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                        () -> reach(12, 100).from(List.of(lockedRoot)), lockedRoot.getClass().getName());
+                assertTrue(path.isPresent(), lockedRoot.getClass().getName());
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
