@@ -35,6 +35,7 @@ final class TimerTasks implements LeakCheck {
 
     private static final String TIMER_THREAD = "java.util.TimerThread";
     private static final String TASK_QUEUE = "java.util.TaskQueue";
+    private static final String TIMER_TASK = "java.util.TimerTask";
     private static final InternalField QUEUE = JdkInternals.field(TIMER_THREAD, "queue");
     private static final InternalField NEW_TASKS_MAY_BE_SCHEDULED =
             JdkInternals.field(TIMER_THREAD, "newTasksMayBeScheduled");
@@ -43,6 +44,10 @@ final class TimerTasks implements LeakCheck {
     private static final InternalMethod QUICK_REMOVE = JdkInternals.method(TASK_QUEUE, "quickRemove", int.class);
     private static final InternalMethod HEAPIFY = JdkInternals.method(TASK_QUEUE, "heapify");
     private static final InternalMethod CLEAR = JdkInternals.method(TASK_QUEUE, "clear");
+    private static final InternalField TASK_LOCK = JdkInternals.field(TIMER_TASK, "lock");
+    private static final InternalField TASK_STATE = JdkInternals.field(TIMER_TASK, "state");
+    private static final InternalField SCHEDULED = JdkInternals.field(TIMER_TASK, "SCHEDULED");
+    private static final InternalField CANCELLED = JdkInternals.field(TIMER_TASK, "CANCELLED");
 
     /** A task of the web application, with the links by which it reaches it: none when it is one of its classes. */
     private record WebappTask(TimerTask task, List<String> chain) {
@@ -69,7 +74,8 @@ final class TimerTasks implements LeakCheck {
     @Override
     public List<Internal> needs() {
         List<Internal> needs = new ArrayList<>(
-                List.of(QUEUE, NEW_TASKS_MAY_BE_SCHEDULED, SIZE, GET, QUICK_REMOVE, HEAPIFY, CLEAR));
+                List.of(QUEUE, NEW_TASKS_MAY_BE_SCHEDULED, SIZE, GET, QUICK_REMOVE, HEAPIFY, CLEAR, TASK_LOCK,
+                        TASK_STATE, SCHEDULED, CANCELLED));
         needs.addAll(InheritedAccessControl.needs());
         return needs;
     }
@@ -143,8 +149,7 @@ final class TimerTasks implements LeakCheck {
         Set<TimerTask> tasks = identitySet(webappTasks.stream().map(WebappTask::task).toList());
         List<String> done = new ArrayList<>();
         for (WebappTask webappTask : webappTasks) {
-            // The public cancel(), even where the task overrides it, so it ends as its owner's own cancel would end it.
-            done.add(webappTask.task().cancel()
+            done.add(cancel(webappTask.task())
                     ? "task cancelled and purged"
                     : "task was cancelled but never purged; purged");
         }
@@ -183,6 +188,18 @@ final class TimerTasks implements LeakCheck {
                 tasks.add((TimerTask) GET.invoke(queue, i));
             }
             return tasks;
+        }
+    }
+
+    /**
+     * TimerTask.cancel() as the JDK has it. A task's override is the application's code, which by now may fail on what
+     * its contextDestroyed closed, or block, and would keep the other tasks scheduled.
+     */
+    private static boolean cancel(TimerTask task) {
+        synchronized (TASK_LOCK.get(task)) {
+            boolean scheduled = TASK_STATE.get(task).equals(SCHEDULED.get(null));
+            TASK_STATE.set(task, CANCELLED.get(null));
+            return scheduled;
         }
     }
 
