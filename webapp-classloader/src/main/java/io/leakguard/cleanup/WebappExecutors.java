@@ -288,7 +288,9 @@ final class WebappExecutors implements LeakCheck {
         if (task instanceof Future<?> future) {
             future.cancel(false);
         }
-        pool.remove((Runnable) task);
+        // By identity: ThreadPoolExecutor.remove would run the equals of the application's task, which may fail on
+        // what contextDestroyed closed and end the check with the pool's other tasks still queued.
+        pool.getQueue().removeIf(queued -> queued == task);
     }
 
     private static String describe(ExecutorService pool, List<Thread> threads) {

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +44,33 @@ class ApplicationMethodsTest {
             assertEquals(0, shared.purge(), "the application's tasks are still in the timer's queue");
         } finally {
             shared.cancel();
+        }
+    }
+
+    /** On a library's pool, busy with the server's work while the application's job waits in its queue. */
+    @Test
+    void queuedJobsAreRemovedFromASharedPoolWithoutTheirOwnEquals() throws Exception {
+        ThreadPoolExecutor shared = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            shared.submit(() -> {
+                busy.countDown();
+                done.await();
+                return null;
+            });
+            busy.await();
+            Runnable job = (Runnable) dying.newInstance(ApplicationJob.class);
+            shared.execute(job);
+
+            List<Finding> findings = Passes.findings(dying, "Executor");
+
+            assertEquals(List.of(Outcome.WARNED), findings.stream().map(Finding::outcome).toList(),
+                    findings::toString);
+            assertEquals(0, shared.getQueue().size(), "the application's job is still queued");
+        } finally {
+            done.countDown();
+            shared.shutdown();
         }
     }
 }
