@@ -78,10 +78,13 @@ public final class CleanupEngine {
             Scan scan = new Scan(check, ownership, webapp, policy, findings::add);
             try {
                 check.run(scan);
-            } catch (VirtualMachineError e) {
-                throw e;
             } catch (Throwable e) {
-                // One broken check must not keep the others, or the container's own stop, from running.
+                // One broken check must not keep the others, or the container's own stop, from running. A stack
+                // overflow, most often in an application's method a check had to run, is unwound by now like any
+                // other failure; the other errors of the JVM are not a check's to hide.
+                if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                    throw fatal;
+                }
                 scan.failed(e);
             }
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +73,23 @@ class ApplicationMethodsTest {
         } finally {
             done.countDown();
             shared.shutdown();
+        }
+    }
+
+    /** The stack is unwound by the time the engine sees the error: the pass, and the context's stop, go on. */
+    @Test
+    void aStackOverflowInTheApplicationsCodeFailsOnlyTheCheckThatRanIt() throws Exception {
+        Logger logger = Logger.getLogger(ApplicationMethodsTest.class.getName());
+        Handler handler = (Handler) dying.newInstance(ApplicationHandler.class);
+        logger.addHandler(handler);
+        try {
+            Report report = CleanupEngine.standard().clean(dying, "/dying", Policy.defaults());
+
+            List<String> failed = report.findings().stream().filter(f -> f.outcome() == Outcome.SKIPPED)
+                    .map(Finding::what).toList();
+            assertEquals(List.of("the julHandlers check failed"), failed, report.findings()::toString);
+        } finally {
+            logger.removeHandler(handler);
         }
     }
 }
