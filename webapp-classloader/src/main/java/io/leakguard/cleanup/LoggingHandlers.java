@@ -122,8 +122,9 @@ final class LoggingHandlers implements LeakCheck {
         try {
             handler.close();
             closed = "closed";
-        } catch (RuntimeException e) {
-            // The handler is off every logger already; its close() failing leaves only its own resources open.
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // The handler is off every logger already; its close(), the application's code, failing leaves only its
+            // own resources open, and must not leave the application's other handlers on their loggers.
             closed = "its close() threw " + e;
         }
         leak.fixed("removed from the logger(s) and " + closed);

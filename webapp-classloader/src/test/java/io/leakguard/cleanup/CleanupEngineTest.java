@@ -38,6 +38,27 @@ class CleanupEngineTest {
                 + report.elapsed().toMillis() + " ms", report.summary());
     }
 
+    /**
+     * Most often in an application's method a check had to run; the stack is unwound by the time the engine sees it,
+     * and the pass, then the context's stop, go on.
+     */
+    @Test
+    void aStackOverflowFailsOnlyItsCheck() {
+        List<String> ran = new ArrayList<>();
+        CleanupEngine engine = new CleanupEngine(List.of(check("first", CleanupEngineTest::overflow),
+                check("second", scan -> ran.add("second"))));
+
+        Report report = engine.clean(dying, "/app", Policy.defaults());
+
+        assertEquals(List.of("second"), ran);
+        assertEquals("leakguard: [/app] Test leak: the first check failed; skipped: java.lang.StackOverflowError",
+                report.findings().get(0).message());
+    }
+
+    private static void overflow(Scan scan) {
+        overflow(scan);
+    }
+
     @Test
     void aCheckWhoseInternalsAreClosedIsSkippedAndNamedOnceWithItsFlag() {
         Internal closed = JdkInternals.field("java.lang.Thread", "noSuchFieldAnywhere");
