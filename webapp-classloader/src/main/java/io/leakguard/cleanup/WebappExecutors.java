@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
  */
 final class WebappExecutors implements LeakCheck {
 
+    /** A task no queue holds, whose equals is identity. */
+    private static final Runnable NOT_QUEUED = () -> { };
     private static final String DELEGATED = "java.util.concurrent.Executors$DelegatedExecutorService";
     private static final Optional<InternalField> DELEGATE = JdkInternals.optionalField(DELEGATED, "e");
     private static final InternalField WORKER_POOL =
@@ -291,6 +293,9 @@ final class WebappExecutors implements LeakCheck {
         // By identity: ThreadPoolExecutor.remove would run the equals of the application's task, which may fail on
         // what contextDestroyed closed and end the check with the pool's other tasks still queued.
         pool.getQueue().removeIf(queued -> queued == task);
+        // What ThreadPoolExecutor.remove does next: lets a pool being shut down terminate once its queue is empty.
+        // Asked for a task it does not hold, the queue compares with that task's equals, which is leakguard's own.
+        pool.remove(NOT_QUEUED);
     }
 
     private static String describe(ExecutorService pool, List<Thread> threads) {

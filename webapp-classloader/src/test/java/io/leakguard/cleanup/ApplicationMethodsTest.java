@@ -1,12 +1,14 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -73,6 +75,28 @@ class ApplicationMethodsTest {
         } finally {
             done.countDown();
             shared.shutdown();
+        }
+    }
+
+    /**
+     * A library's scheduler that its owner is shutting down, whose thread waits for the application's delayed job: once
+     * that is removed, the pool ends, as it does when ThreadPoolExecutor.remove takes a job.
+     */
+    @Test
+    void aSharedSchedulerBeingShutDownEndsOnceTheApplicationsJobIsRemoved() throws Exception {
+        ScheduledThreadPoolExecutor shared = new ScheduledThreadPoolExecutor(1);
+        try {
+            shared.schedule((Runnable) dying.newInstance(ApplicationJob.class), 1, TimeUnit.HOURS);
+            shared.prestartAllCoreThreads();
+            shared.shutdown();
+
+            List<Finding> findings = Passes.findings(dying, "Executor");
+
+            assertEquals(List.of(Outcome.WARNED), findings.stream().map(Finding::outcome).toList(),
+                    findings::toString);
+            assertTrue(shared.awaitTermination(10, TimeUnit.SECONDS), "the pool waits for a job no longer queued");
+        } finally {
+            shared.shutdownNow();
         }
     }
 
