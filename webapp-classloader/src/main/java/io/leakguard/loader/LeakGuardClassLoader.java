@@ -69,21 +69,28 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
 
     @Override
     public void stop() throws LifecycleException {
-        if (getState().isAvailable() && !skippedForJvmShutdown()) {
-            try {
-                Context context = resources == null ? null : resources.getContext();
-                Report report = ENGINE.clean(this, webappName(), policy,
-                        context == null ? List.of() : ServerWideObjects.of(context));
-                ReportLog.log(report);
-                if (context != null) {
-                    context.fireContainerEvent(REPORT_EVENT, report);
-                }
-            } catch (RuntimeException | LinkageError e) {
-                ReportLog.logger().error("leakguard: [{}] cleanup failed; the context stops without it",
-                        webappName(), e);
+        try {
+            if (getState().isAvailable() && !skippedForJvmShutdown()) {
+                clean();
             }
+        } finally {
+            // Even after an error the engine passes on (out of memory, say), Tomcat's own stop closes the loader.
+            super.stop();
         }
-        super.stop();
+    }
+
+    private void clean() {
+        try {
+            Context context = resources == null ? null : resources.getContext();
+            Report report = ENGINE.clean(this, webappName(), policy,
+                    context == null ? List.of() : ServerWideObjects.of(context));
+            ReportLog.log(report);
+            if (context != null) {
+                context.fireContainerEvent(REPORT_EVENT, report);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            ReportLog.logger().error("leakguard: [{}] cleanup failed; the context stops without it", webappName(), e);
+        }
     }
 
     /** A JVM that is shutting down frees every loader anyway, and an operator waits for its stop: skip the pass. */
