@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Vector;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
@@ -322,27 +320,28 @@ public final class Reach {
     }
 
     /**
-     * JDK collections and maps whose iteration only reads their own storage; the others are left to their fields.
-     * Iterating a WeakHashMap expunges stale entries, which would modify another thread's unsynchronised map. A
-     * wrapper of {@link Collections} iterates what it wraps, maybe an application's subclass whose code must not run
-     * here, and a synchronized map, as a Vector, iterates under a monitor that any thread may hold for good.
+     * JDK collections and maps that keep their elements themselves, so that iterating one reads only that storage.
+     * Any other is left to its fields: a wrapper or a view (of {@link Collections}, a sub-list, a map's key set)
+     * iterates what it wraps, maybe an application's subclass whose code must not run here; a synchronized one, as a
+     * Vector, iterates under a monitor that any thread may hold for good; iterating a WeakHashMap expunges stale
+     * entries, which would modify another thread's unsynchronised map.
      */
-    private static boolean isIterableJdkContainer(Class<?> type) {
-        if (!isJdk(type) || WeakHashMap.class.isAssignableFrom(type) || Vector.class.isAssignableFrom(type)
-                || outermost(type) == Collections.class) {
-            return false;
-        }
-        String pkg = type.getPackageName();
-        return (pkg.equals("java.util") || pkg.equals("java.util.concurrent"))
-                && (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type));
-    }
+    private static final Set<String> SELF_STORED = Set.of(
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.PriorityQueue",
+            "java.util.Arrays$ArrayList", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap",
+            "java.util.IdentityHashMap", "java.util.EnumMap", "java.util.Hashtable", "java.util.Properties",
+            "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
+            "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap$KeySetView",
+            "java.util.concurrent.ConcurrentSkipListMap", "java.util.concurrent.ConcurrentSkipListSet",
+            "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.CopyOnWriteArraySet",
+            "java.util.concurrent.ConcurrentLinkedQueue", "java.util.concurrent.ConcurrentLinkedDeque",
+            "java.util.concurrent.LinkedBlockingQueue", "java.util.concurrent.LinkedBlockingDeque",
+            "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.PriorityBlockingQueue",
+            "java.util.concurrent.DelayQueue", "java.util.concurrent.LinkedTransferQueue");
 
-    private static Class<?> outermost(Class<?> type) {
-        Class<?> outer = type;
-        while (outer.getEnclosingClass() != null) {
-            outer = outer.getEnclosingClass();
-        }
-        return outer;
+    private static boolean isIterableJdkContainer(Class<?> type) {
+        String name = type.getName();
+        return isJdk(type) && (SELF_STORED.contains(name) || name.startsWith("java.util.ImmutableCollections$"));
     }
 
     /** The JDK's notification broadcasters: its MXBeans', the MBean server delegate's, and the public base class. */

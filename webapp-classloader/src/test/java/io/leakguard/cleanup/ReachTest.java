@@ -136,6 +136,18 @@ class ReachTest {
         assertTrue(path.get(path.size() - 1).startsWith("[0] " + DyingLoader.Marker.class.getName()), path.toString());
     }
 
+    /** A JDK view of an application's own list or map reads it through the application's methods. */
+    @Test
+    void looksThroughAJdkViewWithoutRunningTheApplicationsMethods() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Object> sequence = (List<Object>) loader.newInstance(ApplicationSequence.class);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> map = (Map<Object, Object>) loader.newInstance(ApplicationMap.class);
+        for (Object view : List.of(sequence.subList(0, 1), map.keySet(), map.values())) {
+            assertTrue(reach(12, 100).from(List.of(view)).isPresent(), view.getClass().getName());
+        }
+    }
+
     /** A synchronized wrapper locks a monitor of its user's choosing, and a Vector itself, while they iterate. */
     @Test
     void looksIntoACollectionWhoseMonitorAnApplicationThreadHoldsWithoutWaitingForIt() throws Exception {
