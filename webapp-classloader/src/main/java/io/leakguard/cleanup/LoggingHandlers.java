@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -37,7 +39,7 @@ final class LoggingHandlers implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws InterruptedException {
         Ownership ownership = scan.ownership();
         Map<Handler, List<Logger>> ownedHandlers = new LinkedHashMap<>();
         for (Logger logger : loggersOutside(ownership)) {
@@ -53,7 +55,9 @@ final class LoggingHandlers implements LeakCheck {
                 }
             }
         }
-        ownedHandlers.forEach((handler, loggers) -> removeHandler(scan, handler, loggers));
+        for (Map.Entry<Handler, List<Logger>> owned : ownedHandlers.entrySet()) {
+            removeHandler(scan, owned.getKey(), owned.getValue());
+        }
     }
 
     /** Every logger reachable from the loaders above the dying one, and their parents up to the root. */
@@ -110,7 +114,7 @@ final class LoggingHandlers implements LeakCheck {
         leak.fixed(action);
     }
 
-    private static void removeHandler(Scan scan, Handler handler, List<Logger> loggers) {
+    private static void removeHandler(Scan scan, Handler handler, List<Logger> loggers) throws InterruptedException {
         List<String> names = loggers.stream().map(LoggingHandlers::name).toList();
         Scan.Leak leak = scan.leak("handler " + Describe.object(handler) + " on logger(s) " + String.join(", ", names));
         if (!scan.fixing()) {
@@ -118,16 +122,33 @@ final class LoggingHandlers implements LeakCheck {
             return;
         }
         loggers.forEach(logger -> logger.removeHandler(handler));
-        String closed;
-        try {
-            handler.close();
-            closed = "closed";
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            // The handler is off every logger already; its close(), the application's code, failing leaves only its
-            // own resources open, and must not leave the application's other handlers on their loggers.
-            closed = "its close() threw " + e;
-        }
-        leak.fixed("removed from the logger(s) and " + closed);
+        leak.fixed("removed from the logger(s)" + close(handler, scan.policy().threadStopWait()));
+    }
+
+    /**
+     * The handler's close(), the application's code, on a thread of its own, awaited as long as a thread to stop: a
+     * handler that sends records to a peer (a socket or syslog handler) may block in its last flush. The handler is off
+     * every logger already, so a close() that fails or hangs leaves only its own resources open.
+     */
+    private static String close(Handler handler, Duration wait) throws InterruptedException {
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Runnable closing = () -> {
+            try {
+                handler.close();
+                outcome.set(" and closed");
+            } catch (Throwable e) {
+                // Its own thread: whatever close() throws ends only this thread, and is what the report says.
+                outcome.set("; its close() threw " + e);
+            }
+        };
+        Thread closer = new Thread(null, closing, "leakguard-close-handler", 0, false);
+        closer.setDaemon(true);
+        closer.setContextClassLoader(LoggingHandlers.class.getClassLoader());
+        closer.start();
+        closer.join(Math.max(1, wait.toMillis()));
+        String closed = outcome.get();
+        return closed != null ? closed
+                : "; its close() was still running after " + wait.toMillis() + " ms, left to finish on its own thread";
     }
 
     private static String name(Logger logger) {

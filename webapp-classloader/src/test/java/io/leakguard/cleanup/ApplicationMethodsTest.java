@@ -1,8 +1,10 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -97,6 +99,26 @@ class ApplicationMethodsTest {
             assertTrue(shared.awaitTermination(10, TimeUnit.SECONDS), "the pool waits for a job no longer queued");
         } finally {
             shared.shutdownNow();
+        }
+    }
+
+    /** The pass waits for a handler's close() only as long as for a thread to stop, and the handler is still removed. */
+    @Test
+    void aHandlerWhoseCloseBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        Logger logger = Logger.getLogger(ApplicationMethodsTest.class.getName() + ".peer");
+        logger.addHandler((Handler) dying.newInstance(ApplicationSocketHandler.class));
+        try {
+            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
+                    "LoggingHandler", Policy.defaults().with("threadStopWaitMillis", "300")));
+
+            assertEquals(0, logger.getHandlers().length, findings::toString);
+            assertEquals(1, findings.size(), findings::toString);
+            assertTrue(findings.get(0).message().endsWith("fixed: removed from the logger(s); its close() was still"
+                    + " running after 300 ms, left to finish on its own thread"), findings.get(0).message());
+        } finally {
+            gate.release.countDown();
+            List.of(logger.getHandlers()).forEach(logger::removeHandler);
         }
     }
 
