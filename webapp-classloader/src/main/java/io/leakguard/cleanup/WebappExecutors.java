@@ -214,10 +214,16 @@ final class WebappExecutors implements LeakCheck {
         List<String> facts = new ArrayList<>();
         if (scan.fixing()) {
             Set<Object> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<String> uncancelled = new ArrayList<>();
             // A task that runs right now is in no queue, and a periodic one puts itself back when the run ends: look
             // again until the web application's code has left the pool's threads or the wait is over.
             while (true) {
-                queued.forEach(task -> remove((ThreadPoolExecutor) pool, task));
+                for (Object task : queued) {
+                    String failure = remove((ThreadPoolExecutor) pool, task);
+                    if (failure != null) {
+                        uncancelled.add(failure);
+                    }
+                }
                 removed.addAll(queued);
                 if (running.isEmpty() || System.nanoTime() - deadline > 0 || !pause()) {
                     break;
@@ -228,6 +234,7 @@ final class WebappExecutors implements LeakCheck {
             if (!removed.isEmpty()) {
                 facts.add(removed.size() + " queued task(s) of the web application cancelled and removed");
             }
+            facts.addAll(uncancelled);
         } else if (!queued.isEmpty()) {
             facts.add(queued.size() + " queued task(s) of the web application left in its queue");
         }
@@ -285,17 +292,24 @@ final class WebappExecutors implements LeakCheck {
         return inner;
     }
 
-    private static void remove(ThreadPoolExecutor pool, Object task) {
-        // A periodic task would put itself back in the queue after a run in progress; cancelled, it does not.
-        if (task instanceof Future<?> future) {
-            future.cancel(false);
-        }
+    /** Takes the task out of the pool's queue and cancels it; returns why it could not be cancelled, or null. */
+    private static String remove(ThreadPoolExecutor pool, Object task) {
         // By identity: ThreadPoolExecutor.remove would run the equals of the application's task, which may fail on
         // what contextDestroyed closed and end the check with the pool's other tasks still queued.
         pool.getQueue().removeIf(queued -> queued == task);
         // What ThreadPoolExecutor.remove does next: lets a pool being shut down terminate once its queue is empty.
         // Asked for a task it does not hold, the queue compares with that task's equals, which is leakguard's own.
         pool.remove(NOT_QUEUED);
+        // A periodic task would put itself back in the queue after a run in progress; cancelled, it does not.
+        if (task instanceof Future<?> future) {
+            try {
+                future.cancel(false);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                // The application's own Future, whose cancel() or done() may fail on what contextDestroyed closed.
+                return Describe.object(task) + " was removed, but its cancel() threw " + e;
+            }
+        }
+        return null;
     }
 
     private static String describe(ExecutorService pool, List<Thread> threads) {

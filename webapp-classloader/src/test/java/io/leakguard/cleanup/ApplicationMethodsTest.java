@@ -56,16 +56,9 @@ class ApplicationMethodsTest {
     /** On a library's pool, busy with the server's work while the application's job waits in its queue. */
     @Test
     void queuedJobsAreRemovedFromASharedPoolWithoutTheirOwnEquals() throws Exception {
-        ThreadPoolExecutor shared = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-        CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
+        ThreadPoolExecutor shared = busyPool(done);
         try {
-            shared.submit(() -> {
-                busy.countDown();
-                done.await();
-                return null;
-            });
-            busy.await();
             Runnable job = (Runnable) dying.newInstance(ApplicationJob.class);
             shared.execute(job);
 
@@ -74,6 +67,29 @@ class ApplicationMethodsTest {
             assertEquals(List.of(Outcome.WARNED), findings.stream().map(Finding::outcome).toList(),
                     findings::toString);
             assertEquals(0, shared.getQueue().size(), "the application's job is still queued");
+        } finally {
+            done.countDown();
+            shared.shutdown();
+        }
+    }
+
+    /** The application's own Future, whose done() fails, is taken out of the queue, and so are the jobs after it. */
+    @Test
+    void aQueuedFutureWhoseDoneFailsLeavesNoJobQueued() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ThreadPoolExecutor shared = busyPool(done);
+        try {
+            shared.execute((Runnable) dying.newInstance(ApplicationFuture.class));
+            shared.execute((Runnable) dying.newInstance(ApplicationJob.class));
+
+            List<Finding> findings = Passes.findings(dying, "Executor");
+
+            assertEquals(List.of(Outcome.WARNED), findings.stream().map(Finding::outcome).toList(),
+                    findings::toString);
+            assertEquals(0, shared.getQueue().size(), "the application's jobs are still queued");
+            assertTrue(findings.get(0).message().contains(ApplicationFuture.class.getName() + "@"), findings::toString);
+            assertTrue(findings.get(0).message().contains(" was removed, but its cancel() threw"
+                    + " java.lang.IllegalStateException: the application's done() ran"), findings::toString);
         } finally {
             done.countDown();
             shared.shutdown();
@@ -137,6 +153,26 @@ class ApplicationMethodsTest {
                     findings::toString);
         } finally {
             loggers.forEach(logger -> List.of(logger.getHandlers()).forEach(logger::removeHandler));
+        }
+    }
+
+    /** A library's pool whose one thread does the server's work until {@code done}: what comes next waits in line. */
+    private static ThreadPoolExecutor busyPool(CountDownLatch done) throws InterruptedException {
+        ThreadPoolExecutor shared = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        CountDownLatch busy = new CountDownLatch(1);
+        shared.execute(() -> {
+            busy.countDown();
+            awaitQuietly(done);
+        });
+        busy.await();
+        return shared;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

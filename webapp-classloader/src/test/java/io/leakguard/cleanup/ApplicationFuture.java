@@ -1,0 +1,19 @@
+package io.leakguard.cleanup;
+
+import java.util.concurrent.FutureTask;
+
+/**
+ * A task of an application, which {@link DyingLoader}s define anew in engine tests, that tells a listener when it is
+ * done; by the time the application stops the listener is closed, and done() fails.
+ */
+public final class ApplicationFuture extends FutureTask<Object> {
+
+    public ApplicationFuture() {
+        super(() -> null);
+    }
+
+    @Override
+    protected void done() {
+        throw new IllegalStateException("the application's done() ran");
+    }
+}
