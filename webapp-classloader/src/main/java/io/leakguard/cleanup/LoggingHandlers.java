@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
@@ -55,8 +56,10 @@ final class LoggingHandlers implements LeakCheck {
                 }
             }
         }
+        // One wait for all their close() calls, as for the threads to stop.
+        long deadline = System.nanoTime() + scan.policy().threadStopWait().toNanos();
         for (Map.Entry<Handler, List<Logger>> owned : ownedHandlers.entrySet()) {
-            removeHandler(scan, owned.getKey(), owned.getValue());
+            removeHandler(scan, owned.getKey(), owned.getValue(), deadline);
         }
     }
 
@@ -114,7 +117,8 @@ final class LoggingHandlers implements LeakCheck {
         leak.fixed(action);
     }
 
-    private static void removeHandler(Scan scan, Handler handler, List<Logger> loggers) throws InterruptedException {
+    private static void removeHandler(Scan scan, Handler handler, List<Logger> loggers, long deadline)
+            throws InterruptedException {
         List<String> names = loggers.stream().map(LoggingHandlers::name).toList();
         Scan.Leak leak = scan.leak("handler " + Describe.object(handler) + " on logger(s) " + String.join(", ", names));
         if (!scan.fixing()) {
@@ -122,15 +126,15 @@ final class LoggingHandlers implements LeakCheck {
             return;
         }
         loggers.forEach(logger -> logger.removeHandler(handler));
-        leak.fixed("removed from the logger(s)" + close(handler, scan.policy().threadStopWait()));
+        leak.fixed("removed from the logger(s)" + close(handler, deadline, scan.policy().threadStopWait()));
     }
 
     /**
-     * The handler's close(), the application's code, on a thread of its own, awaited as long as a thread to stop: a
-     * handler that sends records to a peer (a socket or syslog handler) may block in its last flush. The handler is off
-     * every logger already, so a close() that fails or hangs leaves only its own resources open.
+     * The handler's close(), the application's code, on a thread of its own, awaited until {@code deadline}: a handler
+     * that sends records to a peer (a socket or syslog handler) may block in its last flush. The handler is off every
+     * logger already, so a close() that fails or hangs leaves only its own resources open.
      */
-    private static String close(Handler handler, Duration wait) throws InterruptedException {
+    private static String close(Handler handler, long deadline, Duration wait) throws InterruptedException {
         AtomicReference<String> outcome = new AtomicReference<>();
         Runnable closing = () -> {
             try {
@@ -145,10 +149,11 @@ final class LoggingHandlers implements LeakCheck {
         closer.setDaemon(true);
         closer.setContextClassLoader(LoggingHandlers.class.getClassLoader());
         closer.start();
-        closer.join(Math.max(1, wait.toMillis()));
+        closer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         String closed = outcome.get();
         return closed != null ? closed
-                : "; its close() was still running after " + wait.toMillis() + " ms, left to finish on its own thread";
+                : "; its close() was still running when the " + wait.toMillis() + " ms wait was over, left to finish on its"
+                        + " own thread";
     }
 
     private static String name(Logger logger) {
