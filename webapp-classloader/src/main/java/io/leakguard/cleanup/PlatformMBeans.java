@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import io.leakguard.sites.CreationSites;
 import java.lang.management.ManagementFactory;
 import javax.management.InstanceNotFoundException;
+import javax.management.JMRuntimeException;
 import javax.management.MBeanRegistrationException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -29,7 +30,7 @@ final class PlatformMBeans implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws MBeanRegistrationException {
+    public void run(Scan scan) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName name : server.queryNames(null, null)) {
             try {
@@ -43,10 +44,27 @@ final class PlatformMBeans implements LeakCheck {
                     leak.warned(scan.policyReason());
                     continue;
                 }
-                server.unregisterMBean(name);
-                leak.fixed("unregistered");
+                unregister(server, name, leak);
             } catch (InstanceNotFoundException e) {
                 // Unregistered by someone else since the query: nothing left to hold the application.
+            }
+        }
+    }
+
+    /**
+     * The server runs the bean's preDeregister and postDeregister, the application's code, which may fail on what its
+     * stop closed already: that bean's failure must not leave the application's other beans registered.
+     */
+    private static void unregister(MBeanServer server, ObjectName name, Scan.Leak leak)
+            throws InstanceNotFoundException {
+        try {
+            server.unregisterMBean(name);
+            leak.fixed("unregistered");
+        } catch (MBeanRegistrationException | JMRuntimeException e) {
+            if (server.isRegistered(name)) {
+                leak.warned("its preDeregister failed with " + e.getCause() + "; left registered");
+            } else {
+                leak.fixed("unregistered; its postDeregister failed with " + e.getCause());
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Timer;
@@ -15,6 +16,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,6 +140,35 @@ class ApplicationMethodsTest {
                     findings::toString);
         } finally {
             loggers.forEach(logger -> List.of(logger.getHandlers()).forEach(logger::removeHandler));
+        }
+    }
+
+    /** Whichever bean the check unregisters first, its failing postDeregister leaves the other one unregistered too. */
+    @Test
+    void anMBeanWhoseDeregistrationFailsLeavesTheOthersUnregistered() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        List<ObjectName> names = List.of(new ObjectName("io.leakguard.test:type=ApplicationBean,name=first"),
+                new ObjectName("io.leakguard.test:type=ApplicationBean,name=second"));
+        for (ObjectName name : names) {
+            server.registerMBean(dying.newInstance(ApplicationBean.class), name);
+        }
+        try {
+            List<Finding> findings = Passes.findings(dying, "MBean");
+
+            assertEquals(List.of(false, false), names.stream().map(server::isRegistered).toList(),
+                    findings::toString);
+            assertEquals(List.of("unregistered; its postDeregister failed with java.lang.IllegalStateException: metrics"
+                    + " registry closed"), findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            for (ObjectName name : names) {
+                if (server.isRegistered(name)) {
+                    try {
+                        server.unregisterMBean(name);
+                    } catch (RuntimeException e) {
+                        // its postDeregister, once it is unregistered
+                    }
+                }
+            }
         }
     }
 }

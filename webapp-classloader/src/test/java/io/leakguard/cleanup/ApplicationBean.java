@@ -1,0 +1,35 @@
+package io.leakguard.cleanup;
+
+import javax.management.MBeanRegistration;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * An MBean of an application, which {@link DyingLoader}s define anew in engine tests, whose clean-up after
+ * unregistration fails on what the application's stop has closed already.
+ */
+public final class ApplicationBean implements ApplicationBeanMBean, MBeanRegistration {
+
+    @Override
+    public int getCount() {
+        return 0;
+    }
+
+    @Override
+    public ObjectName preRegister(MBeanServer server, ObjectName name) {
+        return name;
+    }
+
+    @Override
+    public void postRegister(Boolean registrationDone) {
+    }
+
+    @Override
+    public void preDeregister() {
+    }
+
+    @Override
+    public void postDeregister() {
+        throw new IllegalStateException("metrics registry closed");
+    }
+}
