@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+import javax.imageio.spi.IIORegistry;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,32 @@ class ApplicationMethodsTest {
                     } catch (RuntimeException e) {
                         // its postDeregister, once it is unregistered
                     }
+                }
+            }
+        }
+    }
+
+    /** Whichever plugin the check deregisters first, its failing onDeregistration leaves the other deregistered too. */
+    @Test
+    void anImageIoPluginWhoseDeregistrationFailsLeavesTheOthersDeregistered() throws Exception {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        List<Object> plugins = List.of(dying.newInstance(ApplicationImageInputStreamSpi.class),
+                dying.newInstance(ApplicationImageInputStreamSpi.Another.class));
+        plugins.forEach(registry::registerServiceProvider);
+        try {
+            List<Finding> findings = Passes.findings(dying, "ImageIoPlugin");
+
+            assertEquals(List.of(false, false), plugins.stream().map(registry::contains).toList(),
+                    findings::toString);
+            assertEquals(List.of("deregistered from every category; its onDeregistration failed with"
+                    + " java.lang.IllegalStateException: plugin already closed"),
+                    findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            for (Object plugin : plugins) {
+                try {
+                    registry.deregisterServiceProvider(plugin);
+                } catch (IllegalStateException e) {
+                    // its onDeregistration, once it is deregistered
                 }
             }
         }
