@@ -5,6 +5,7 @@ import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.sql.Driver;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -95,8 +96,16 @@ final class JdbcDrivers implements LeakCheck {
                 continue;
             }
             // Deregistration is judged against the driver's own loader, which may be a child of the dying one.
-            deregisterers.computeIfAbsent(driver.getClass().getClassLoader(),
-                    loader -> DriverManagerCaller.beside(driver.getClass())).deregister(driver);
+            DriverManagerCaller deregisterer = deregisterers.computeIfAbsent(driver.getClass().getClassLoader(),
+                    loader -> DriverManagerCaller.beside(driver.getClass()));
+            try {
+                deregisterer.deregister(driver);
+            } catch (SQLException | RuntimeException | LinkageError | StackOverflowError e) {
+                // DriverManager runs the driver's DriverAction, the application's code, before it lets the driver go:
+                // its failure keeps that driver registered, and must not keep the application's other drivers.
+                leak(scan, driver).warned("DriverManager.deregisterDriver failed with " + e + "; left registered");
+                continue;
+            }
             if (leaked) {
                 leak(scan, driver).fixed("deregistered from DriverManager");
             }
