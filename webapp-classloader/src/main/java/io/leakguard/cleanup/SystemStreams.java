@@ -84,7 +84,7 @@ final class SystemStreams implements LeakCheck {
         if (replaced instanceof PrintStream stream) {
             try {
                 stream.flush();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 return "; what it still buffered is lost: its flush failed with " + e;
             }
         }
