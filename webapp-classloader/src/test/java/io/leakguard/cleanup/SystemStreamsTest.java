@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.leakguard.testing.ServerStarted;
 import java.io.BufferedOutputStream;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -93,6 +95,26 @@ class SystemStreamsTest {
         } finally {
             System.setOut(serverOut);
             System.setErr(serverErr);
+        }
+    }
+
+    /** The pass waits for the replaced stream's flush only as long as for a thread to stop. */
+    @Test
+    void aStreamWhoseFlushBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        DyingLoader dying = new DyingLoader();
+        PrintStream server = System.out;
+        System.setOut(new PrintStream((OutputStream) dying.newInstance(StalledOutput.class)));
+        try {
+            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
+                    "SystemStream", Policy.defaults().with("threadStopWaitMillis", "300")));
+
+            assertSame(server, System.out, findings::toString);
+            assertEquals(List.of("System.setOut(" + Describe.object(server) + "); its flush was still running after"
+                    + " 300 ms, left to finish on its own thread"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+            System.setOut(server);
         }
     }
 
