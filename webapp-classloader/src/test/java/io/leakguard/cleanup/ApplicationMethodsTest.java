@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Closeable;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -195,6 +196,27 @@ class ApplicationMethodsTest {
                 } catch (IllegalStateException e) {
                     // its onDeregistration, once it is deregistered
                 }
+            }
+        }
+    }
+
+    /** Whichever thread the check interrupts first, its failing interrupt() leaves the other interrupted too. */
+    @Test
+    void aThreadWhoseInterruptFailsLeavesTheOthersInterrupted() throws Exception {
+        List<Thread> threads = List.of((Thread) dying.newInstance(ApplicationReaderThread.class),
+                (Thread) dying.newInstance(ApplicationReaderThread.class));
+        threads.forEach(Thread::start);
+        try {
+            List<Finding> findings = Passes.findings(dying, "Thread");
+
+            assertEquals(List.of(false, false), threads.stream().map(Thread::isAlive).toList(), findings::toString);
+            assertEquals(List.of(true, true), findings.stream().map(finding -> finding.action()
+                    .startsWith("interrupted; it ended; its interrupt() failed with java.lang.NullPointerException"))
+                    .toList(), findings::toString);
+        } finally {
+            for (Thread thread : threads) {
+                thread.getClass().getField("connection").set(thread, (Closeable) () -> { });
+                thread.interrupt();
             }
         }
     }
