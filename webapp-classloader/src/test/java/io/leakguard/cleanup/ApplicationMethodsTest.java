@@ -220,4 +220,32 @@ class ApplicationMethodsTest {
             }
         }
     }
+
+    /**
+     * The application started its hook threads itself, to have them done at its stop, and left them registered. A
+     * thread starts once: whichever the check meets first, the other must be removed too.
+     */
+    @Test
+    void hooksTheApplicationStartedItselfAreRemovedAllTheSame() throws Exception {
+        List<Thread> hooks = List.of((Thread) dying.newInstance(ApplicationReaderThread.class),
+                (Thread) dying.newInstance(ApplicationReaderThread.class));
+        for (Thread hook : hooks) {
+            hook.getClass().getField("connection").set(hook, (Closeable) () -> { });
+            Runtime.getRuntime().addShutdownHook(hook);
+            hook.start();
+            hook.interrupt();
+            hook.join();
+        }
+        try {
+            List<Finding> findings = Passes.findings(dying, "ShutdownHook",
+                    Policy.defaults().with("shutdownHooks", Mode.FIX));
+
+            assertEquals(List.of(false, false), hooks.stream().map(Runtime.getRuntime()::removeShutdownHook).toList(),
+                    findings::toString);
+            assertEquals(List.of("removed from the JVM's shutdown hooks; the application had started it already, so"
+                    + " it was not run again"), findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            hooks.forEach(Runtime.getRuntime()::removeShutdownHook);
+        }
+    }
 }
