@@ -18,7 +18,12 @@ record BoundedCall(boolean returned, Throwable failure) {
         return !returned && failure == null;
     }
 
-    static BoundedCall run(String threadName, Runnable call, Duration wait) throws InterruptedException {
+    /** The application's method, behind whatever JDK code runs it. */
+    interface Call {
+        void run() throws Exception;
+    }
+
+    static BoundedCall run(String threadName, Call call, Duration wait) throws InterruptedException {
         AtomicReference<BoundedCall> outcome = new AtomicReference<>();
         Runnable calling = () -> {
             try {

@@ -6,9 +6,12 @@ import javax.management.ObjectName;
 
 /**
  * An MBean of an application, which {@link DyingLoader}s define anew in engine tests, whose clean-up after
- * unregistration fails on what the application's stop has closed already.
+ * unregistration fails on what the application's stop has closed already. While {@link #stalled}, its preDeregister
+ * first waits, as for work in progress that no longer ends, until the test's {@link CallbackGate} releases it.
  */
 public final class ApplicationBean implements ApplicationBeanMBean, MBeanRegistration {
+
+    public volatile boolean stalled;
 
     @Override
     public int getCount() {
@@ -25,7 +28,10 @@ public final class ApplicationBean implements ApplicationBeanMBean, MBeanRegistr
     }
 
     @Override
-    public void preDeregister() {
+    public void preDeregister() throws InterruptedException {
+        if (stalled) {
+            CallbackGate.current().release.await();
+        }
     }
 
     @Override

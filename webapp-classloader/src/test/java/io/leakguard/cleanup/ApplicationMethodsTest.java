@@ -174,6 +174,26 @@ class ApplicationMethodsTest {
         }
     }
 
+    /** The pass waits for an MBean's deregistration only as long as for a thread to stop. */
+    @Test
+    void anMBeanWhosePreDeregisterBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.leakguard.test:type=ApplicationBean,name=stalled");
+        Object bean = dying.newInstance(ApplicationBean.class);
+        bean.getClass().getField("stalled").set(bean, true);
+        server.registerMBean(bean, name);
+        try {
+            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
+                    "MBean", Policy.defaults().with("threadStopWaitMillis", "300")));
+
+            assertEquals(List.of("its preDeregister was still running after 300 ms, left to finish on its own thread;"
+                    + " left registered"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
     /** Whichever plugin the check deregisters first, its failing onDeregistration leaves the other deregistered too. */
     @Test
     void anImageIoPluginWhoseDeregistrationFailsLeavesTheOthersDeregistered() throws Exception {
