@@ -4,6 +4,7 @@ import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.loader.LeakGuardClassLoader;
@@ -18,6 +19,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.Driver;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -148,6 +150,36 @@ class JdbcDriversTest {
             for (Driver driver : caller.drivers()) {
                 caller.deregister(driver);
             }
+        }
+    }
+
+    /**
+     * A DriverAction that waits for work that no longer ends, such as a pool draining connections nobody returns: the
+     * pass waits for it only as long as for a thread to stop.
+     */
+    @Test
+    void aDriverWhoseDeregistrationBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        URLClassLoader dying = loaderOverTheDriverJar();
+        DriverManagerCaller caller = DriverManagerCaller.beside(Class.forName(DRIVER, true, dying));
+        Driver driver = caller.drivers().get(0);
+        caller.deregister(driver);
+        DriverManager.registerDriver(driver, () -> {
+            try {
+                gate.release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
+                    "JDBC driver", Policy.defaults().with("threadStopWaitMillis", "300")));
+
+            assertEquals(List.of("DriverManager.deregisterDriver, which runs the driver's DriverAction, was still"
+                    + " running after 300 ms, left to finish on its own thread"),
+                    findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
         }
     }
 
