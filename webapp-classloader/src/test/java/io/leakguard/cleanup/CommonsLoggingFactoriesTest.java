@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.testing.EmbeddedTomcat;
@@ -11,6 +12,7 @@ import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,30 @@ class CommonsLoggingFactoriesTest {
             assertEquals(Map.of(), strong);
         } finally {
             factories.set(null, weak);
+        }
+    }
+
+    /**
+     * The application's factory's release() blocks, and LogFactory holds its cache's lock meanwhile: the pass waits
+     * for it only as long as for a thread to stop.
+     */
+    @Test
+    void aFactoryWhoseReleaseBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        DyingLoader dying = new DyingLoader();
+        Field factories = LogFactory.class.getDeclaredField("factories");
+        factories.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        Hashtable<ClassLoader, Object> cache = (Hashtable<ClassLoader, Object>) factories.get(null);
+        cache.put(dying, dying.newInstance(ApplicationLogFactory.class));
+        try {
+            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
+                    "LogFactory", Policy.defaults().with("threadStopWaitMillis", "300")));
+
+            assertEquals(List.of("LogFactory.release(web application loader) was still running after 300 ms, left to"
+                    + " finish on its own thread"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
         }
     }
 

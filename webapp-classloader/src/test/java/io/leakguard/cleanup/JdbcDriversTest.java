@@ -164,13 +164,7 @@ class JdbcDriversTest {
         DriverManagerCaller caller = DriverManagerCaller.beside(Class.forName(DRIVER, true, dying));
         Driver driver = caller.drivers().get(0);
         caller.deregister(driver);
-        DriverManager.registerDriver(driver, () -> {
-            try {
-                gate.release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        DriverManager.registerDriver(driver, gate::awaitRelease);
         try {
             List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
                     "JDBC driver", Policy.defaults().with("threadStopWaitMillis", "300")));

@@ -14,10 +14,6 @@ public final class StalledOutput extends OutputStream {
 
     @Override
     public void flush() {
-        try {
-            CallbackGate.current().release.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CallbackGate.current().awaitRelease();
     }
 }
