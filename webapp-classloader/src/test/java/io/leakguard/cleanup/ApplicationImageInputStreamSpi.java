@@ -16,6 +16,15 @@ public class ApplicationImageInputStreamSpi extends ImageInputStreamSpi {
     public static final class Another extends ApplicationImageInputStreamSpi {
     }
 
+    /** One whose onDeregistration waits for a peer no longer answering, until the test's gate releases it. */
+    public static final class Stalled extends ApplicationImageInputStreamSpi {
+
+        @Override
+        public void onDeregistration(ServiceRegistry registry, Class<?> category) {
+            CallbackGate.current().awaitRelease();
+        }
+    }
+
     public ApplicationImageInputStreamSpi() {
         super("leakguard", "1", Object.class);
     }

@@ -1,12 +1,10 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Closeable;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -114,8 +112,7 @@ class ApplicationMethodsTest {
         Logger logger = Logger.getLogger(ApplicationMethodsTest.class.getName() + ".peer");
         logger.addHandler((Handler) dying.newInstance(ApplicationSocketHandler.class));
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "LoggingHandler", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "LoggingHandler");
 
             assertEquals(0, logger.getHandlers().length, findings::toString);
             assertEquals(1, findings.size(), findings::toString);
@@ -184,11 +181,27 @@ class ApplicationMethodsTest {
         bean.getClass().getField("stalled").set(bean, true);
         server.registerMBean(bean, name);
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "MBean", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "MBean");
 
             assertEquals(List.of("its preDeregister was still running after 300 ms, left to finish on its own thread;"
                     + " left registered"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
+    /** The pass waits for a plugin's onDeregistration only as long as for a thread to stop. */
+    @Test
+    void anImageIoPluginWhoseDeregistrationBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        Object plugin = dying.newInstance(ApplicationImageInputStreamSpi.Stalled.class);
+        registry.registerServiceProvider(plugin);
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "ImageIoPlugin");
+
+            assertEquals(List.of("deregistered from every category; its onDeregistration was still running after 300"
+                    + " ms, left to finish on its own thread"), findings.stream().map(Finding::action).toList());
         } finally {
             gate.release.countDown();
         }

@@ -3,7 +3,6 @@ package io.leakguard.cleanup;
 import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.testing.EmbeddedTomcat;
@@ -12,7 +11,6 @@ import io.leakguard.testing.Gc;
 import io.leakguard.testing.LogCapture;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +101,7 @@ class CommonsLoggingFactoriesTest {
         Hashtable<ClassLoader, Object> cache = (Hashtable<ClassLoader, Object>) factories.get(null);
         cache.put(dying, dying.newInstance(ApplicationLogFactory.class));
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "LogFactory", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "LogFactory");
 
             assertEquals(List.of("LogFactory.release(web application loader) was still running after 300 ms, left to"
                     + " finish on its own thread"), findings.stream().map(Finding::action).toList());

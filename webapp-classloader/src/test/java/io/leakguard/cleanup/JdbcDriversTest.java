@@ -4,7 +4,6 @@ import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.loader.LeakGuardClassLoader;
@@ -19,7 +18,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.Driver;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -166,8 +164,7 @@ class JdbcDriversTest {
         caller.deregister(driver);
         DriverManager.registerDriver(driver, gate::awaitRelease);
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "JDBC driver", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "JDBC driver");
 
             assertEquals(List.of("DriverManager.deregisterDriver, which runs the driver's DriverAction, was still"
                     + " running after 300 ms, left to finish on its own thread"),

@@ -2,7 +2,6 @@ package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.leakguard.testing.ServerStarted;
 import java.io.BufferedOutputStream;
@@ -10,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -106,8 +104,7 @@ class SystemStreamsTest {
         PrintStream server = System.out;
         System.setOut(new PrintStream((OutputStream) dying.newInstance(StalledOutput.class)));
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "SystemStream", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "SystemStream");
 
             assertSame(server, System.out, findings::toString);
             assertEquals(List.of("System.setOut(" + Describe.object(server) + "); its flush was still running after"
