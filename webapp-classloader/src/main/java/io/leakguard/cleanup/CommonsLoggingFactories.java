@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +46,7 @@ final class CommonsLoggingFactories implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws ReflectiveOperationException {
+    public void run(Scan scan) throws ReflectiveOperationException, InterruptedException {
         Optional<Class<?>> logFactory = aboveTheApplication(scan.ownership().loader());
         if (logFactory.isEmpty()) {
             return;
@@ -85,14 +86,22 @@ final class CommonsLoggingFactories implements LeakCheck {
             return;
         }
         Method release = logFactory.get().getMethod("release", ClassLoader.class);
-        try {
-            release.invoke(null, loader);
+        Duration wait = scan.policy().threadStopWait();
+        // The factory's own release(), the application's code, runs before its entry goes, and may fail, or wait for
+        // its appenders to drain to a peer no longer reading.
+        BoundedCall released = BoundedCall.run("leakguard-release-log-factory", () -> release.invoke(null, loader),
+                wait);
+        if (released.returned()) {
             leak.fixed("LogFactory.release(web application loader)");
-        } catch (InvocationTargetException e) {
-            // The factory's own release() runs before its entry goes, and it may be the application's code.
+        } else if (released.running()) {
+            // LogFactory holds the cache's lock while the factory releases: the entry is left for it to drop.
+            leak.warned("LogFactory.release(web application loader) was still running after " + wait.toMillis()
+                    + " ms, left to finish on its own thread");
+        } else {
             table.remove(loader);
+            Throwable failure = released.failure();
             leak.fixed("removed from the cache, after LogFactory.release(web application loader) failed with "
-                    + e.getCause());
+                    + (failure instanceof InvocationTargetException e ? e.getCause() : failure));
         }
     }
 

@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.cleanup.jdk.JdkInternals;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -45,7 +46,7 @@ final class ImageIoPlugins implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws InterruptedException {
         if (!JdkInternals.hasModule("java.desktop")) {
             return;
         }
@@ -68,7 +69,7 @@ final class ImageIoPlugins implements LeakCheck {
     /** Apart, so that a runtime without {@code java.desktop} never links a class that names its types. */
     private static final class Registry {
 
-        static void deregister(Scan scan) {
+        static void deregister(Scan scan) throws InterruptedException {
             // Should this be the registry's first use, making it registers every plugin the context class loader
             // finds: the engine runs checks with its own loader as the context one.
             IIORegistry registry = IIORegistry.getDefaultInstance();
@@ -79,9 +80,26 @@ final class ImageIoPlugins implements LeakCheck {
                     leak.warned(scan.policyReason());
                     continue;
                 }
-                registry.deregisterServiceProvider(plugin);
-                leak.fixed("deregistered from every category");
+                leak.fixed("deregistered from every category" + deregistered(registry, plugin,
+                        scan.policy().threadStopWait()));
             }
+        }
+
+        /**
+         * The registry takes a plugin out of its category, and each of ImageIO's categories is a class to extend, so a
+         * plugin has one, before it calls the plugin's onDeregistration, the application's code: that failing, or
+         * waiting for good, leaves nothing to undo, and must neither leave the application's other plugins registered
+         * nor keep the pass.
+         */
+        private static String deregistered(IIORegistry registry, Object plugin, Duration wait)
+                throws InterruptedException {
+            BoundedCall call = BoundedCall.run("leakguard-deregister-plugin",
+                    () -> registry.deregisterServiceProvider(plugin), wait);
+            if (call.running()) {
+                return "; its onDeregistration was still running after " + wait.toMillis() + " ms, left to finish on"
+                        + " its own thread";
+            }
+            return call.returned() ? "" : "; its onDeregistration failed with " + call.failure();
         }
 
         /** Each plugin once, though it may serve several categories; told apart by identity, not by its equals. */

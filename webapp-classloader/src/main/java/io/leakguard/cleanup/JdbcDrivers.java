@@ -5,6 +5,7 @@ import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.sql.Driver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -88,6 +89,7 @@ final class JdbcDrivers implements LeakCheck {
         // application's driver makes the dying one register its own copy here; listing again finds those, which
         // leakguard itself caused and deregisters whatever the policy, without reporting them as the application's.
         Map<ClassLoader, DriverManagerCaller> deregisterers = new IdentityHashMap<>();
+        Duration wait = scan.policy().threadStopWait();
         for (Driver driver : owned(registered.get().get(), scan)) {
             boolean leaked = registeredByWebapp.contains(driver);
             if (leaked && !scan.fixing()) {
@@ -95,8 +97,23 @@ final class JdbcDrivers implements LeakCheck {
                 continue;
             }
             // Deregistration is judged against the driver's own loader, which may be a child of the dying one.
-            deregisterers.computeIfAbsent(driver.getClass().getClassLoader(),
-                    loader -> DriverManagerCaller.beside(driver.getClass())).deregister(driver);
+            DriverManagerCaller deregisterer = deregisterers.computeIfAbsent(driver.getClass().getClassLoader(),
+                    loader -> DriverManagerCaller.beside(driver.getClass()));
+            // DriverManager runs the driver's DriverAction, the application's code, before it lets the driver go,
+            // and under its lock: a failure keeps that driver registered, and neither it nor an action that waits for
+            // good must keep the application's other drivers, or the pass.
+            BoundedCall deregistration = BoundedCall.run("leakguard-deregister-driver",
+                    () -> deregisterer.deregister(driver), wait);
+            if (deregistration.running()) {
+                leak(scan, driver).warned("DriverManager.deregisterDriver, which runs the driver's DriverAction, was"
+                        + " still running after " + wait.toMillis() + " ms, left to finish on its own thread");
+                continue;
+            }
+            if (!deregistration.returned()) {
+                leak(scan, driver).warned("DriverManager.deregisterDriver failed with " + deregistration.failure()
+                        + "; left registered");
+                continue;
+            }
             if (leaked) {
                 leak(scan, driver).fixed("deregistered from DriverManager");
             }

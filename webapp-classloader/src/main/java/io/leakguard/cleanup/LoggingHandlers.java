@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -130,30 +128,18 @@ final class LoggingHandlers implements LeakCheck {
     }
 
     /**
-     * The handler's close(), the application's code, on a thread of its own, awaited until {@code deadline}: a handler
-     * that sends records to a peer (a socket or syslog handler) may block in its last flush. The handler is off every
-     * logger already, so a close() that fails or hangs leaves only its own resources open.
+     * The handler's close(), the application's code, bounded by the check's one wait: a handler that sends records
+     * to a peer (a socket or syslog handler) may block in its last flush. The handler is off every logger already, so a
+     * close() that fails or hangs leaves only its own resources open.
      */
     private static String close(Handler handler, long deadline, Duration wait) throws InterruptedException {
-        AtomicReference<String> outcome = new AtomicReference<>();
-        Runnable closing = () -> {
-            try {
-                handler.close();
-                outcome.set(" and closed");
-            } catch (Throwable e) {
-                // Its own thread: whatever close() throws ends only this thread, and is what the report says.
-                outcome.set("; its close() threw " + e);
-            }
-        };
-        Thread closer = new Thread(null, closing, "leakguard-close-handler", 0, false);
-        closer.setDaemon(true);
-        closer.setContextClassLoader(LoggingHandlers.class.getClassLoader());
-        closer.start();
-        closer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        String closed = outcome.get();
-        return closed != null ? closed
-                : "; its close() was still running when the " + wait.toMillis() + " ms wait was over, left to finish on its"
-                        + " own thread";
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        BoundedCall close = BoundedCall.run("leakguard-close-handler", handler::close, left);
+        if (close.running()) {
+            return "; its close() was still running when the " + wait.toMillis() + " ms wait was over, left to finish"
+                    + " on its own thread";
+        }
+        return close.returned() ? " and closed" : "; its close() threw " + close.failure();
     }
 
     private static String name(Logger logger) {

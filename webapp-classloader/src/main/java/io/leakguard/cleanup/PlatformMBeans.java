@@ -2,8 +2,8 @@ package io.leakguard.cleanup;
 
 import io.leakguard.sites.CreationSites;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import javax.management.InstanceNotFoundException;
-import javax.management.MBeanRegistrationException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -29,7 +29,7 @@ final class PlatformMBeans implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws MBeanRegistrationException {
+    public void run(Scan scan) throws InterruptedException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName name : server.queryNames(null, null)) {
             try {
@@ -43,11 +43,36 @@ final class PlatformMBeans implements LeakCheck {
                     leak.warned(scan.policyReason());
                     continue;
                 }
-                server.unregisterMBean(name);
-                leak.fixed("unregistered");
+                unregister(server, name, leak, scan.policy().threadStopWait());
             } catch (InstanceNotFoundException e) {
                 // Unregistered by someone else since the query: nothing left to hold the application.
             }
+        }
+    }
+
+    /**
+     * The server runs the bean's preDeregister and postDeregister, the application's code, which may fail on what its
+     * stop closed already, or wait for work that no longer ends: that bean must neither leave the application's other
+     * beans registered nor keep the pass waiting for good.
+     */
+    private static void unregister(MBeanServer server, ObjectName name, Scan.Leak leak, Duration wait)
+            throws InterruptedException {
+        BoundedCall call = BoundedCall.run("leakguard-unregister-mbean", () -> server.unregisterMBean(name), wait);
+        if (call.failure() instanceof InstanceNotFoundException) {
+            return; // unregistered by someone else since the query
+        }
+        if (call.returned()) {
+            leak.fixed("unregistered");
+            return;
+        }
+        // The server wraps what the bean's method threw.
+        String failed = call.running() ? "was still running after " + wait.toMillis() + " ms, left to finish on its own"
+                + " thread" : "failed with " + (call.failure().getCause() != null ? call.failure().getCause()
+                : call.failure());
+        if (server.isRegistered(name)) {
+            leak.warned("its preDeregister " + failed + "; left registered");
+        } else {
+            leak.fixed("unregistered; its postDeregister " + failed);
         }
     }
 }

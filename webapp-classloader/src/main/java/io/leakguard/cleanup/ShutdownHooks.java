@@ -48,16 +48,22 @@ final class ShutdownHooks implements LeakCheck {
             if (!scan.fixing()) {
                 leak.warned(scan.policyReason());
             } else if (Runtime.getRuntime().removeShutdownHook(hook)) {
-                leak.fixed("removed from the JVM's shutdown hooks and run now: " + runBounded(hook, scan));
+                leak.fixed("removed from the JVM's shutdown hooks" + runBounded(hook, scan));
             }
         }
     }
 
     private static String runBounded(Thread hook, Scan scan) throws InterruptedException {
         Duration wait = scan.policy().threadStopWait();
-        hook.start();
+        try {
+            hook.start();
+        } catch (IllegalThreadStateException e) {
+            // An application may start its hook itself, to have it done at its stop, and leave it registered; a
+            // thread starts only once, and the application's other hooks are still to be removed.
+            return "; the application had started it already, so it was not run again";
+        }
         hook.join(Math.max(1, wait.toMillis()));
-        return hook.isAlive() ? "still running after " + wait.toMillis() + " ms, left to finish on its own"
-                : "it finished";
+        return " and run now: " + (hook.isAlive() ? "still running after " + wait.toMillis()
+                + " ms, left to finish on its own" : "it finished");
     }
 }

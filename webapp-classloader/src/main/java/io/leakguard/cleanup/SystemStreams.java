@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -48,14 +49,15 @@ final class SystemStreams implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws InterruptedException {
         reset(scan, "out", System.out, serverOut, System::setOut);
         reset(scan, "err", System.err, serverErr, System::setErr);
         reset(scan, "in", System.in, serverIn, System::setIn);
     }
 
     /** {@code name} is {@code out}, {@code err} or {@code in}. */
-    private static <T> void reset(Scan scan, String name, T current, T startup, Consumer<T> setter) {
+    private static <T> void reset(Scan scan, String name, T current, T startup, Consumer<T> setter)
+            throws InterruptedException {
         Optional<Reach.Chain> chain = scan.reach().chain(current);
         if (chain.isEmpty()) {
             return;
@@ -71,23 +73,23 @@ final class SystemStreams implements LeakCheck {
         } else {
             setter.accept(startup);
             leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
-                    + Describe.object(startup) + ")" + flushed(current));
+                    + Describe.object(startup) + ")" + flushed(current, scan.policy().threadStopWait()));
         }
     }
 
     /**
      * What the application wrote and its stream still buffers goes where it was headed, not away with the stream. Its
-     * flush may be the application's own, which may throw: the stream is replaced already, and the other two are still
-     * to be looked at.
+     * flush may be the application's own, which may throw, or block on a peer no longer reading: the stream is replaced
+     * already, and the other two are still to be looked at.
      */
-    private static String flushed(Object replaced) {
-        if (replaced instanceof PrintStream stream) {
-            try {
-                stream.flush();
-            } catch (RuntimeException e) {
-                return "; what it still buffered is lost: its flush failed with " + e;
-            }
+    private static String flushed(Object replaced, Duration wait) throws InterruptedException {
+        if (!(replaced instanceof PrintStream stream)) {
+            return "";
         }
-        return "";
+        BoundedCall flush = BoundedCall.run("leakguard-flush-stream", stream::flush, wait);
+        if (flush.running()) {
+            return "; its flush was still running after " + wait.toMillis() + " ms, left to finish on its own thread";
+        }
+        return flush.returned() ? "" : "; what it still buffered is lost: its flush failed with " + flush.failure();
     }
 }

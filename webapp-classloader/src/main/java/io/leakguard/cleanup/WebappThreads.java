@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.sites.CreationSites;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,17 +59,32 @@ final class WebappThreads implements LeakCheck {
             found.forEach((thread, tie) -> leak(scan, thread, tie).warned(scan.policyReason()));
             return;
         }
-        found.keySet().forEach(Thread::interrupt);
+        Map<Thread, String> failedInterrupts = new IdentityHashMap<>();
+        found.keySet().forEach(thread -> interrupt(thread, failedInterrupts));
         long waited = awaitEnd(found.keySet(), scan.policy().threadStopWait().toMillis());
         found.forEach((thread, tie) -> {
+            String failed = failedInterrupts.getOrDefault(thread, "");
             if (!thread.isAlive()) {
-                leak(scan, thread, tie).fixed("interrupted; it ended");
+                leak(scan, thread, tie).fixed("interrupted; it ended" + failed);
                 return;
             }
             leak(scan, thread, tie).warned("still running after interrupt and " + waited
                     + " ms; stop it in contextDestroyed: until it ends it keeps the web application's classes in memory"
-                    + releaseContextLoader(scan, thread));
+                    + releaseContextLoader(scan, thread) + failed);
         });
+    }
+
+    /**
+     * A thread subclass's interrupt() is the application's code, which closes what the thread blocks on, as the
+     * textbook has it, and may fail on what the application's stop closed already: that must not keep the application's
+     * other threads from being interrupted.
+     */
+    private static void interrupt(Thread thread, Map<Thread, String> failed) {
+        try {
+            thread.interrupt();
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            failed.put(thread, "; its interrupt() failed with " + e);
+        }
     }
 
     /** At least that link is cut from a thread left running; says so, as the end of a message. */

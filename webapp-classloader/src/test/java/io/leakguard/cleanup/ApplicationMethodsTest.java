@@ -1,10 +1,10 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
+import java.io.Closeable;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -15,6 +15,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+import javax.imageio.spi.IIORegistry;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,8 +134,7 @@ class ApplicationMethodsTest {
             logger.addHandler((Handler) dying.newInstance(ApplicationSocketHandler.class));
         }
         try {
-            List<Finding> findings = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Passes.findings(dying,
-                    "LoggingHandler", Policy.defaults().with("threadStopWaitMillis", "300")));
+            List<Finding> findings = Passes.waitingForCode(dying, "LoggingHandler");
 
             assertEquals(List.of(0, 0), loggers.stream().map(logger -> logger.getHandlers().length).toList(),
                     findings::toString);
@@ -161,6 +163,146 @@ class ApplicationMethodsTest {
                     findings::toString);
         } finally {
             loggers.forEach(logger -> List.of(logger.getHandlers()).forEach(logger::removeHandler));
+        }
+    }
+
+    /** Whichever bean the check unregisters first, its failing postDeregister leaves the other one unregistered too. */
+    @Test
+    void anMBeanWhoseDeregistrationFailsLeavesTheOthersUnregistered() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        List<ObjectName> names = List.of(new ObjectName("io.leakguard.test:type=ApplicationBean,name=first"),
+                new ObjectName("io.leakguard.test:type=ApplicationBean,name=second"));
+        for (ObjectName name : names) {
+            server.registerMBean(dying.newInstance(ApplicationBean.class), name);
+        }
+        try {
+            List<Finding> findings = Passes.findings(dying, "MBean");
+
+            assertEquals(List.of(false, false), names.stream().map(server::isRegistered).toList(),
+                    findings::toString);
+            assertEquals(List.of("unregistered; its postDeregister failed with java.lang.IllegalStateException: metrics"
+                    + " registry closed"), findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            for (ObjectName name : names) {
+                if (server.isRegistered(name)) {
+                    try {
+                        server.unregisterMBean(name);
+                    } catch (RuntimeException e) {
+                        // its postDeregister, once it is unregistered
+                    }
+                }
+            }
+        }
+    }
+
+    /** The pass waits for an MBean's deregistration only as long as for a thread to stop. */
+    @Test
+    void anMBeanWhosePreDeregisterBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.leakguard.test:type=ApplicationBean,name=stalled");
+        Object bean = dying.newInstance(ApplicationBean.class);
+        bean.getClass().getField("stalled").set(bean, true);
+        server.registerMBean(bean, name);
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "MBean");
+
+            assertEquals(List.of("its preDeregister was still running after 300 ms, left to finish on its own thread;"
+                    + " left registered"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
+    /** The pass waits for a plugin's onDeregistration only as long as for a thread to stop. */
+    @Test
+    void anImageIoPluginWhoseDeregistrationBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        Object plugin = dying.newInstance(ApplicationImageInputStreamSpi.Stalled.class);
+        registry.registerServiceProvider(plugin);
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "ImageIoPlugin");
+
+            assertEquals(List.of("deregistered from every category; its onDeregistration was still running after 300"
+                    + " ms, left to finish on its own thread"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
+    /** Whichever plugin the check deregisters first, its failing onDeregistration leaves the other deregistered too. */
+    @Test
+    void anImageIoPluginWhoseDeregistrationFailsLeavesTheOthersDeregistered() throws Exception {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        List<Object> plugins = List.of(dying.newInstance(ApplicationImageInputStreamSpi.class),
+                dying.newInstance(ApplicationImageInputStreamSpi.Another.class));
+        plugins.forEach(registry::registerServiceProvider);
+        try {
+            List<Finding> findings = Passes.findings(dying, "ImageIoPlugin");
+
+            assertEquals(List.of(false, false), plugins.stream().map(registry::contains).toList(),
+                    findings::toString);
+            assertEquals(List.of("deregistered from every category; its onDeregistration failed with"
+                    + " java.lang.IllegalStateException: plugin already closed"),
+                    findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            for (Object plugin : plugins) {
+                try {
+                    registry.deregisterServiceProvider(plugin);
+                } catch (IllegalStateException e) {
+                    // its onDeregistration, once it is deregistered
+                }
+            }
+        }
+    }
+
+    /** Whichever thread the check interrupts first, its failing interrupt() leaves the other interrupted too. */
+    @Test
+    void aThreadWhoseInterruptFailsLeavesTheOthersInterrupted() throws Exception {
+        List<Thread> threads = List.of((Thread) dying.newInstance(ApplicationReaderThread.class),
+                (Thread) dying.newInstance(ApplicationReaderThread.class));
+        threads.forEach(Thread::start);
+        try {
+            List<Finding> findings = Passes.findings(dying, "Thread");
+
+            assertEquals(List.of(false, false), threads.stream().map(Thread::isAlive).toList(), findings::toString);
+            assertEquals(List.of(true, true), findings.stream().map(finding -> finding.action()
+                    .startsWith("interrupted; it ended; its interrupt() failed with java.lang.NullPointerException"))
+                    .toList(), findings::toString);
+        } finally {
+            for (Thread thread : threads) {
+                thread.getClass().getField("connection").set(thread, (Closeable) () -> { });
+                thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * The application started its hook threads itself, to have them done at its stop, and left them registered. A
+     * thread starts once: whichever the check meets first, the other must be removed too.
+     */
+    @Test
+    void hooksTheApplicationStartedItselfAreRemovedAllTheSame() throws Exception {
+        List<Thread> hooks = List.of((Thread) dying.newInstance(ApplicationReaderThread.class),
+                (Thread) dying.newInstance(ApplicationReaderThread.class));
+        for (Thread hook : hooks) {
+            hook.getClass().getField("connection").set(hook, (Closeable) () -> { });
+            Runtime.getRuntime().addShutdownHook(hook);
+            hook.start();
+            hook.interrupt();
+            hook.join();
+        }
+        try {
+            List<Finding> findings = Passes.findings(dying, "ShutdownHook",
+                    Policy.defaults().with("shutdownHooks", Mode.FIX));
+
+            assertEquals(List.of(false, false), hooks.stream().map(Runtime.getRuntime()::removeShutdownHook).toList(),
+                    findings::toString);
+            assertEquals(List.of("removed from the JVM's shutdown hooks; the application had started it already, so"
+                    + " it was not run again"), findings.stream().map(Finding::action).distinct().toList());
+        } finally {
+            hooks.forEach(Runtime.getRuntime()::removeShutdownHook);
         }
     }
 

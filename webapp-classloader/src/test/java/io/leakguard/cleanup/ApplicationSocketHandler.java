@@ -19,10 +19,6 @@ public final class ApplicationSocketHandler extends Handler {
 
     @Override
     public void close() {
-        try {
-            CallbackGate.current().release.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CallbackGate.current().awaitRelease();
     }
 }

@@ -14,6 +14,15 @@ public final class CallbackGate {
     private CallbackGate() {
     }
 
+    /** Waits for {@link #release}, as an application's code blocked on a peer does; an interrupt ends the wait. */
+    public void awaitRelease() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static CallbackGate current() {
         return current;
     }

@@ -87,6 +87,29 @@ class CommonsLoggingFactoriesTest {
         }
     }
 
+    /**
+     * The application's factory's release() blocks, and LogFactory holds its cache's lock meanwhile: the pass waits
+     * for it only as long as for a thread to stop.
+     */
+    @Test
+    void aFactoryWhoseReleaseBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        DyingLoader dying = new DyingLoader();
+        Field factories = LogFactory.class.getDeclaredField("factories");
+        factories.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        Hashtable<ClassLoader, Object> cache = (Hashtable<ClassLoader, Object>) factories.get(null);
+        cache.put(dying, dying.newInstance(ApplicationLogFactory.class));
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "LogFactory");
+
+            assertEquals(List.of("LogFactory.release(web application loader) was still running after 300 ms, left to"
+                    + " finish on its own thread"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
     /** The server's cache, read as leakguard reads it. */
     private static Object cached(ClassLoader loader) {
         try {

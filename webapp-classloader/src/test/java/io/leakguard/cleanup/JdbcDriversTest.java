@@ -16,10 +16,13 @@ import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.catalina.Context;
@@ -111,6 +114,64 @@ class JdbcDriversTest {
 
         CleanupEngine.standard().clean(other.get(), "/other", Policy.defaults());
         assertTrue(Gc.collected(other));
+    }
+
+    /**
+     * DriverManager runs a driver's DriverAction, the application's code, before it lets the driver go, and keeps the
+     * driver when that fails, here on a pool the application's stop closed already; the other driver must still go.
+     */
+    @Test
+    void aDriverWhoseDeregistrationFailsLeavesTheOthersDeregistered() throws Exception {
+        URLClassLoader dying = loaderOverTheDriverJar();
+        Class<?> type = Class.forName(DRIVER, true, dying);
+        DriverManagerCaller caller = DriverManagerCaller.beside(type);
+        Driver registered = caller.drivers().get(0);
+        Driver failing = (Driver) type.getDeclaredConstructor().newInstance();
+        AtomicBoolean poolClosed = new AtomicBoolean(true);
+        // Ahead of the one its class registered, so that the check meets it first.
+        caller.deregister(registered);
+        DriverManager.registerDriver(failing, () -> {
+            if (poolClosed.get()) {
+                throw new IllegalStateException("pool already closed");
+            }
+        });
+        DriverManager.registerDriver(registered);
+        try {
+            List<Finding> findings = Passes.findings(dying, "JDBC driver");
+
+            assertEquals(List.of(failing), caller.drivers(), findings::toString);
+            assertEquals(List.of("DriverManager.deregisterDriver failed with java.lang.IllegalStateException: pool"
+                    + " already closed; left registered", "deregistered from DriverManager"),
+                    findings.stream().map(Finding::action).toList());
+        } finally {
+            poolClosed.set(false);
+            for (Driver driver : caller.drivers()) {
+                caller.deregister(driver);
+            }
+        }
+    }
+
+    /**
+     * A DriverAction that waits for work that no longer ends, such as a pool draining connections nobody returns: the
+     * pass waits for it only as long as for a thread to stop.
+     */
+    @Test
+    void aDriverWhoseDeregistrationBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        URLClassLoader dying = loaderOverTheDriverJar();
+        DriverManagerCaller caller = DriverManagerCaller.beside(Class.forName(DRIVER, true, dying));
+        Driver driver = caller.drivers().get(0);
+        caller.deregister(driver);
+        DriverManager.registerDriver(driver, gate::awaitRelease);
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "JDBC driver");
+
+            assertEquals(List.of("DriverManager.deregisterDriver, which runs the driver's DriverAction, was still"
+                    + " running after 300 ms, left to finish on its own thread"),
+                    findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+        }
     }
 
     @Test

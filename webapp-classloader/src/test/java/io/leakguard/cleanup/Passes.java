@@ -1,7 +1,9 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 
 /** A cleanup pass over a stand-in application's loader, seen as the engine tests judge it: one leak kind at a time. */
@@ -18,6 +20,15 @@ final class Passes {
 
     static List<Finding> findings(ClassLoader dying, String kind) {
         return findings(dying, kind, Policy.defaults());
+    }
+
+    /**
+     * The findings of {@code kind} a pass makes that waits 300 ms for the application's code a check runs on a thread
+     * of its own; fails when the pass itself blocks.
+     */
+    static List<Finding> waitingForCode(ClassLoader dying, String kind) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> findings(dying, kind,
+                Policy.defaults().with("threadStopWaitMillis", "300")));
     }
 
     /** The one finding of {@code kind} a pass with the default policy makes; fails on none or several. */

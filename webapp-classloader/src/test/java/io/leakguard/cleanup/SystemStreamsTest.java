@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,47 @@ class SystemStreamsTest {
         assertEquals(Outcome.FIXED, after.finding().outcome(), after.finding().message());
         assertEquals("System.setOut(" + Describe.object(server) + "); what it still buffered is lost: its flush"
                 + " failed with java.lang.IllegalStateException: appender closed", after.finding().action());
+    }
+
+    /** Whichever stream the check replaces first, its flush overflowing the stack, the other is replaced too. */
+    @Test
+    void aStreamWhoseFlushOverflowsTheStackLeavesTheOtherReplacedAllTheSame() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream serverOut = System.out;
+        PrintStream serverErr = System.err;
+        System.setOut(new PrintStream((OutputStream) dying.newInstance(OverflowingOutput.class)));
+        System.setErr(new PrintStream((OutputStream) dying.newInstance(OverflowingOutput.class)));
+        try {
+            List<Finding> findings = Passes.findings(dying, "SystemStream");
+
+            assertSame(serverOut, System.out, findings::toString);
+            assertSame(serverErr, System.err, findings::toString);
+            assertEquals(List.of(true, true), findings.stream().map(finding -> finding.action()
+                    .endsWith("; what it still buffered is lost: its flush failed with java.lang.StackOverflowError"))
+                    .toList(), findings::toString);
+        } finally {
+            System.setOut(serverOut);
+            System.setErr(serverErr);
+        }
+    }
+
+    /** The pass waits for the replaced stream's flush only as long as for a thread to stop. */
+    @Test
+    void aStreamWhoseFlushBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        DyingLoader dying = new DyingLoader();
+        PrintStream server = System.out;
+        System.setOut(new PrintStream((OutputStream) dying.newInstance(StalledOutput.class)));
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "SystemStream");
+
+            assertSame(server, System.out, findings::toString);
+            assertEquals(List.of("System.setOut(" + Describe.object(server) + "); its flush was still running after"
+                    + " 300 ms, left to finish on its own thread"), findings.stream().map(Finding::action).toList());
+        } finally {
+            gate.release.countDown();
+            System.setOut(server);
+        }
     }
 
     @Test
