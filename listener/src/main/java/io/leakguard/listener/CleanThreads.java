@@ -111,22 +111,32 @@ final class CleanThreads implements AutoCloseable {
             // The server is being destroyed, and every pool with it.
             return poolFactory.newThread(task);
         }
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_AT_MOST_SECONDS);
+        boolean interrupted = false;
         try {
-            return made.get(WAIT_AT_MOST_SECONDS, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return made.get(giveUpAt - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    // A worker ending for renewal may carry an interrupt (Tomcat's pool wakes idle workers so): its
+                    // replacement is still made on the maker, within the same bound, and the interrupt is kept.
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             // What the pool's factory threw, as it would have thrown it on the asking thread.
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
             throw (RuntimeException) e.getCause();
-        } catch (InterruptedException e) {
-            // Asked to stop waiting: the pool still gets its thread, made its own way, and the interrupt is kept.
-            Thread.currentThread().interrupt();
-            return poolFactory.newThread(task);
         } catch (TimeoutException e) {
             // A pool short of a thread would queue requests for longer; one inherited leak is the lesser harm.
             made.cancel(false);
             return poolFactory.newThread(task);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

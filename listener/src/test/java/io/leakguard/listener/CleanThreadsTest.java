@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.tomcat.util.threads.TaskThread;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
@@ -30,6 +33,32 @@ class CleanThreadsTest {
     void madeThroughCleanThreadsTheReplacementInheritsNothing() throws Exception {
         try (CleanThreads clean = new CleanThreads()) {
             assertNull(valueSeenByReplacement(clean));
+        }
+    }
+
+    /**
+     * A worker that ends for renewal may have been interrupted on its way out, as Tomcat's pool wakes idle workers
+     * with an interrupt; its replacement must still not be made on it.
+     */
+    @Test
+    void anInterruptedAskingThreadStillHasItsThreadMadeElsewhere() throws Exception {
+        try (CleanThreads clean = new CleanThreads()) {
+            ThreadFactory factory = clean.around(Thread::new);
+            AtomicReference<String> inherited = new AtomicReference<>("not run");
+            AtomicReference<Thread> made = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread ending = new Thread(() -> {
+                CONTEXT.set("left by the renewed thread");
+                Thread.currentThread().interrupt();
+                made.set(factory.newThread(() -> inherited.set(CONTEXT.get())));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            ending.start();
+            ending.join(TimeUnit.SECONDS.toMillis(20));
+            made.get().start();
+            made.get().join(TimeUnit.SECONDS.toMillis(10));
+            assertNull(inherited.get());
+            assertTrue(stillInterrupted.get(), "the interrupt was not kept");
         }
     }
 
