@@ -89,7 +89,7 @@ final class HttpClients implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws IllegalAccessException {
+    public void run(Scan scan) throws IllegalAccessException, InterruptedException {
         Set<Object> found = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<Thread, String> markedSelectors = markedSelectors(scan.ownership());
         for (Map.Entry<Thread, String> marked : markedSelectors.entrySet()) {
@@ -117,7 +117,9 @@ final class HttpClients implements LeakCheck {
             }
         } else if (markedSelectors.isEmpty()) {
             // Unread, a client cannot be matched to a selector thread: one reported by its thread is not again.
-            kept.forEach((client, field) -> inspectUnread(client, field, scan));
+            for (Map.Entry<HttpClient, String> client : kept.entrySet()) {
+                inspectUnread(client.getKey(), client.getValue(), scan);
+            }
         }
     }
 
@@ -151,7 +153,7 @@ final class HttpClients implements LeakCheck {
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */
-    private static void inspectKept(Object client, String field, Scan scan) {
+    private static void inspectKept(Object client, String field, Scan scan) throws InterruptedException {
         List<String> kept = HttpClientHoldings.kept(client, scan.ownership());
         Optional<List<String>> path = scan.reach().from(client);
         if (kept.isEmpty() && path.isEmpty()) {
@@ -180,7 +182,7 @@ final class HttpClients implements LeakCheck {
      * the JDK's Cleaner keeps such a client for as long as the field holds it, before that its selector thread while it
      * runs, so the application stays in memory however the client is closed.
      */
-    private static void inspectUnread(HttpClient client, String field, Scan scan) {
+    private static void inspectUnread(HttpClient client, String field, Scan scan) throws InterruptedException {
         Ownership ownership = scan.ownership();
         List<String> kept = new ArrayList<>();
         client.proxy().filter(ownership::ownsObject).ifPresent(o -> kept.add("ProxySelector " + Describe.object(o)));
@@ -212,7 +214,8 @@ final class HttpClients implements LeakCheck {
      * Shuts the client down where Java can, else detaches the selector thread that marked it as the application's,
      * then has it let go of what it holds of the application. {@code client} is null when its internals are closed.
      */
-    private static void letGo(Scan.Leak leak, Object client, Thread markedSelector, boolean open, Scan scan) {
+    private static void letGo(Scan.Leak leak, Object client, Thread markedSelector, boolean open, Scan scan)
+            throws InterruptedException {
         List<String> done = new ArrayList<>();
         if (open && canClose()) {
             done.add(close(client, scan.policy().threadStopWait()));
@@ -274,10 +277,23 @@ final class HttpClients implements LeakCheck {
                 : "closing it needs " + SELECTOR_OWNER.missing();
     }
 
-    private static String close(Object client, Duration wait) {
-        SHUTDOWN_NOW.get().invoke(client);
-        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, wait);
-        return "client shut down with shutdownNow()" + (ended ? ""
-                : "; its threads were still ending after " + wait.toMillis() + " ms");
+    /**
+     * Shuts the client down and waits for its threads to end, for up to {@code wait} in all. shutdownNow() ends the
+     * exchanges in progress on the thread that calls it, telling their body subscribers, the application's code, which
+     * may fail or block: it runs on a thread of its own.
+     */
+    private static String close(Object client, Duration wait) throws InterruptedException {
+        long start = System.nanoTime();
+        BoundedCall shutdown = BoundedCall.run("leakguard-shutdown-httpclient",
+                () -> SHUTDOWN_NOW.get().invoke(client), wait);
+        if (shutdown.running()) {
+            return "shutdownNow(), which runs the application's body subscribers' onError, was still running after "
+                    + wait.toMillis() + " ms, left to finish on its own thread";
+        }
+        Duration left = wait.minusNanos(System.nanoTime() - start);
+        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, left.isNegative() ? Duration.ZERO : left);
+        return (shutdown.returned() ? "client shut down with shutdownNow()"
+                : "shutdownNow() failed with " + shutdown.failure().getClass().getName())
+                + (ended ? "" : "; its threads were still ending after " + wait.toMillis() + " ms");
     }
 }
