@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code java.net.http.HttpClient}s of the web application, found two ways.
@@ -280,20 +281,41 @@ final class HttpClients implements LeakCheck {
     /**
      * Shuts the client down and waits for its threads to end, for up to {@code wait} in all. shutdownNow() ends the
      * exchanges in progress on the thread that calls it, telling their body subscribers, the application's code, which
-     * may fail or block: it runs on a thread of its own.
+     * may fail or block: it runs on a thread of its own. One that fails ends that call before the exchanges after it,
+     * which keep the client running and the application with them; the subscriber told is no longer registered, so
+     * the next call goes past it.
      */
     private static String close(Object client, Duration wait) throws InterruptedException {
-        long start = System.nanoTime();
-        BoundedCall shutdown = BoundedCall.run("leakguard-shutdown-httpclient",
-                () -> SHUTDOWN_NOW.get().invoke(client), wait);
+        long deadline = System.nanoTime() + wait.toNanos();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        BoundedCall shutdown = BoundedCall.run("leakguard-shutdown-httpclient", () -> {
+            while (true) {
+                try {
+                    SHUTDOWN_NOW.get().invoke(client);
+                    return;
+                } catch (RuntimeException e) {
+                    failed.compareAndSet(null, e);
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                }
+            }
+        }, wait);
         if (shutdown.running()) {
             return "shutdownNow(), which runs the application's body subscribers' onError, was still running after "
                     + wait.toMillis() + " ms, left to finish on its own thread";
         }
-        Duration left = wait.minusNanos(System.nanoTime() - start);
-        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, left.isNegative() ? Duration.ZERO : left);
-        return (shutdown.returned() ? "client shut down with shutdownNow()"
-                : "shutdownNow() failed with " + shutdown.failure().getClass().getName())
-                + (ended ? "" : "; its threads were still ending after " + wait.toMillis() + " ms");
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, left);
+        String done;
+        if (!shutdown.returned()) {
+            done = "shutdownNow() failed with " + shutdown.failure().getClass().getName();
+        } else if (failed.get() != null) {
+            done = "client shut down with shutdownNow(), called again after it failed with "
+                    + failed.get().getClass().getName();
+        } else {
+            done = "client shut down with shutdownNow()";
+        }
+        return ended ? done : done + "; its threads were still ending after " + wait.toMillis() + " ms";
     }
 }
