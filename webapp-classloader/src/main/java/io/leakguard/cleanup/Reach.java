@@ -360,13 +360,25 @@ public final class Reach {
     }
 
     /**
+     * The fields {@code type} declares, none when the type of one is missing: a class of the application may have a
+     * field of a library it does without, and then its fields cannot be listed, which ended the check that asked.
+     */
+    static Field[] declaredFields(Class<?> type) {
+        try {
+            return type.getDeclaredFields();
+        } catch (LinkageError e) {
+            return new Field[0];
+        }
+    }
+
+    /**
      * Instance reference fields up the hierarchy, below {@code stopAt}, that leakguard may read: all of a library's,
      * a JDK class's only where its package is opened.
      */
     private static Field[] readableFields(Class<?> type, Class<?> stopAt) {
         List<Field> fields = new ArrayList<>();
         for (Class<?> c = type; c != null && c != stopAt; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
+            for (Field field : declaredFields(c)) {
                 if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()
                         && JdkInternals.tryOpen(field)) {
                     fields.add(field);

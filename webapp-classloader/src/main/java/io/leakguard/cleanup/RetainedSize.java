@@ -31,7 +31,7 @@ final class RetainedSize {
         protected Long computeValue(Class<?> type) {
             long size = OBJECT_HEADER;
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                for (Field field : c.getDeclaredFields()) {
+                for (Field field : Reach.declaredFields(c)) {
                     if (!Modifier.isStatic(field.getModifiers())) {
                         size += slotSize(field.getType());
                     }

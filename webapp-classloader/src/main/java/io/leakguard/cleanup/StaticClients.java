@@ -78,7 +78,7 @@ final class StaticClients {
 
     private void searchFields(Object holder, String where) throws IllegalAccessException {
         for (Class<?> type = holder.getClass(); ownership.owns(type); type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
+            for (Field field : Reach.declaredFields(type)) {
                 if (!Modifier.isStatic(field.getModifiers()) && field.getType().isAssignableFrom(HttpClient.class)
                         && field.trySetAccessible()) {
                     search(field.get(holder), where + "." + field.getName(), false);

@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -41,5 +42,20 @@ class RetainedSizeTest {
             holder.join();
             cache.getField("entries").set(null, null);
         }
+    }
+
+    /** Listing the fields of a class with a field of a library the application does without fails. */
+    @Test
+    void anObjectWhoseFieldsCannotBeListedLeavesTheRestToBeSized() throws Exception {
+        WithoutOptionalDependency partial = new WithoutOptionalDependency();
+        Object plugin = partial.newInstance(ApplicationPlugin.class);
+        partial.newInstance(ApplicationCache.class).getClass().getField("entries")
+                .set(null, new HashMap<>(Map.of("plugin", plugin, "buffer", new byte[1024 * 1024])));
+
+        List<Finding> findings = Passes.findings(partial, "Static field");
+
+        assertEquals(1, findings.size(), findings::toString);
+        assertTrue(findings.get(0).what().startsWith(ApplicationCache.class.getName()
+                + ".entries (java.util.Map) retains about 1.0 MiB"), findings::toString);
     }
 }

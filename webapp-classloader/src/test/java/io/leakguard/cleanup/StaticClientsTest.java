@@ -53,6 +53,22 @@ class StaticClientsTest {
         }
     }
 
+    /** Listing the fields of a holder with a field of a library the application does without fails. */
+    @Test
+    void aHolderWhoseFieldsCannotBeListedLeavesTheOtherFieldsToBeSearched() throws Exception {
+        WithoutOptionalDependency partial = new WithoutOptionalDependency();
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) partial.newInstance(ApplicationProxySelector.class)).build();
+        partial.newInstance(ApplicationClients.class).getClass().getField("clients")
+                .set(null, partial.newInstance(ApplicationPlugin.class));
+        partial.newInstance(ApplicationCache.class).getClass().getField("entries").set(null, Map.of("api", client));
+
+        Finding finding = Passes.single(partial, "HttpClient");
+
+        assertTrue(finding.message().contains("kept in static field " + ApplicationCache.class.getName()
+                + ".entries value for key \"api\", holding ProxySelector "), finding::toString);
+    }
+
     private void keep(Object clients) throws Exception {
         dying.newInstance(ApplicationClients.class).getClass().getField("clients").set(null, clients);
     }
