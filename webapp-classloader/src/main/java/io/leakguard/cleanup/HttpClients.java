@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code java.net.http.HttpClient}s of the web application, found two ways.
@@ -89,7 +90,7 @@ final class HttpClients implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) throws IllegalAccessException {
+    public void run(Scan scan) throws IllegalAccessException, InterruptedException {
         Set<Object> found = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<Thread, String> markedSelectors = markedSelectors(scan.ownership());
         for (Map.Entry<Thread, String> marked : markedSelectors.entrySet()) {
@@ -117,7 +118,9 @@ final class HttpClients implements LeakCheck {
             }
         } else if (markedSelectors.isEmpty()) {
             // Unread, a client cannot be matched to a selector thread: one reported by its thread is not again.
-            kept.forEach((client, field) -> inspectUnread(client, field, scan));
+            for (Map.Entry<HttpClient, String> client : kept.entrySet()) {
+                inspectUnread(client.getKey(), client.getValue(), scan);
+            }
         }
     }
 
@@ -151,7 +154,7 @@ final class HttpClients implements LeakCheck {
     }
 
     /** A client kept in a static field of the application leaks it when it holds anything of the application. */
-    private static void inspectKept(Object client, String field, Scan scan) {
+    private static void inspectKept(Object client, String field, Scan scan) throws InterruptedException {
         List<String> kept = HttpClientHoldings.kept(client, scan.ownership());
         Optional<List<String>> path = scan.reach().from(client);
         if (kept.isEmpty() && path.isEmpty()) {
@@ -180,7 +183,7 @@ final class HttpClients implements LeakCheck {
      * the JDK's Cleaner keeps such a client for as long as the field holds it, before that its selector thread while it
      * runs, so the application stays in memory however the client is closed.
      */
-    private static void inspectUnread(HttpClient client, String field, Scan scan) {
+    private static void inspectUnread(HttpClient client, String field, Scan scan) throws InterruptedException {
         Ownership ownership = scan.ownership();
         List<String> kept = new ArrayList<>();
         client.proxy().filter(ownership::ownsObject).ifPresent(o -> kept.add("ProxySelector " + Describe.object(o)));
@@ -212,7 +215,8 @@ final class HttpClients implements LeakCheck {
      * Shuts the client down where Java can, else detaches the selector thread that marked it as the application's,
      * then has it let go of what it holds of the application. {@code client} is null when its internals are closed.
      */
-    private static void letGo(Scan.Leak leak, Object client, Thread markedSelector, boolean open, Scan scan) {
+    private static void letGo(Scan.Leak leak, Object client, Thread markedSelector, boolean open, Scan scan)
+            throws InterruptedException {
         List<String> done = new ArrayList<>();
         if (open && canClose()) {
             done.add(close(client, scan.policy().threadStopWait()));
@@ -274,10 +278,44 @@ final class HttpClients implements LeakCheck {
                 : "closing it needs " + SELECTOR_OWNER.missing();
     }
 
-    private static String close(Object client, Duration wait) {
-        SHUTDOWN_NOW.get().invoke(client);
-        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, wait);
-        return "client shut down with shutdownNow()" + (ended ? ""
-                : "; its threads were still ending after " + wait.toMillis() + " ms");
+    /**
+     * Shuts the client down and waits for its threads to end, for up to {@code wait} in all. shutdownNow() ends the
+     * exchanges in progress on the thread that calls it, telling their body subscribers, the application's code, which
+     * may fail or block: it runs on a thread of its own. One that fails ends that call before the exchanges after it,
+     * which keep the client running and the application with them; the subscriber told is no longer registered, so
+     * the next call goes past it.
+     */
+    private static String close(Object client, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        BoundedCall shutdown = BoundedCall.run("leakguard-shutdown-httpclient", () -> {
+            while (true) {
+                try {
+                    SHUTDOWN_NOW.get().invoke(client);
+                    return;
+                } catch (RuntimeException e) {
+                    failed.compareAndSet(null, e);
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                }
+            }
+        }, wait);
+        if (shutdown.running()) {
+            return "shutdownNow(), which runs the application's body subscribers' onError, was still running after "
+                    + wait.toMillis() + " ms, left to finish on its own thread";
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, left);
+        String done;
+        if (!shutdown.returned()) {
+            done = "shutdownNow() failed with " + shutdown.failure().getClass().getName();
+        } else if (failed.get() != null) {
+            done = "client shut down with shutdownNow(), called again after it failed with "
+                    + failed.get().getClass().getName();
+        } else {
+            done = "client shut down with shutdownNow()";
+        }
+        return ended ? done : done + "; its threads were still ending after " + wait.toMillis() + " ms";
     }
 }

@@ -45,15 +45,8 @@ final class InitializedStatics {
 
     /** The static reference fields of {@code type} leakguard may read. */
     static List<Field> referenceFields(Class<?> type) {
-        Field[] fields;
-        try {
-            fields = type.getDeclaredFields();
-        } catch (LinkageError e) {
-            // A field's type is missing from the application (an optional dependency): no field can be read.
-            return List.of();
-        }
         List<Field> references = new ArrayList<>();
-        for (Field field : fields) {
+        for (Field field : Reach.declaredFields(type)) {
             if (Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()
                     && JdkInternals.tryOpen(field)) {
                 references.add(field);

@@ -324,7 +324,11 @@ public final class Reach {
      * Any other is left to its fields: a wrapper or a view (of {@link Collections}, a sub-list, a map's key set)
      * iterates what it wraps, maybe an application's subclass whose code must not run here; a synchronized one, as a
      * Vector, iterates under a monitor that any thread may hold for good; iterating a WeakHashMap expunges stale
-     * entries, which would modify another thread's unsynchronised map.
+     * entries, which would modify another thread's unsynchronised map. The array-backed blocking queues iterate under
+     * their lock, which their own methods hold while they run the application's code (an action given to forEach, an
+     * element's compareTo or equals); their fields hold their elements in an array, or a PriorityQueue, all the same.
+     * The linked ones have the same lock, but are iterated still: read by their fields, each element would lie one
+     * link deeper than the one before it, and all past the depth limit unseen.
      */
     private static final Set<String> SELF_STORED = Set.of(
             "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.PriorityQueue",
@@ -336,8 +340,7 @@ public final class Reach {
             "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.CopyOnWriteArraySet",
             "java.util.concurrent.ConcurrentLinkedQueue", "java.util.concurrent.ConcurrentLinkedDeque",
             "java.util.concurrent.LinkedBlockingQueue", "java.util.concurrent.LinkedBlockingDeque",
-            "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.PriorityBlockingQueue",
-            "java.util.concurrent.DelayQueue", "java.util.concurrent.LinkedTransferQueue");
+            "java.util.concurrent.LinkedTransferQueue");
 
     private static boolean isIterableJdkContainer(Class<?> type) {
         String name = type.getName();
@@ -360,13 +363,25 @@ public final class Reach {
     }
 
     /**
+     * The fields {@code type} declares, none when the type of one is missing: a class of the application may have a
+     * field of a library it does without, and then its fields cannot be listed, which ended the check that asked.
+     */
+    static Field[] declaredFields(Class<?> type) {
+        try {
+            return type.getDeclaredFields();
+        } catch (LinkageError e) {
+            return new Field[0];
+        }
+    }
+
+    /**
      * Instance reference fields up the hierarchy, below {@code stopAt}, that leakguard may read: all of a library's,
      * a JDK class's only where its package is opened.
      */
     private static Field[] readableFields(Class<?> type, Class<?> stopAt) {
         List<Field> fields = new ArrayList<>();
         for (Class<?> c = type; c != null && c != stopAt; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
+            for (Field field : declaredFields(c)) {
                 if (!Modifier.isStatic(field.getModifiers()) && !field.getType().isPrimitive()
                         && JdkInternals.tryOpen(field)) {
                     fields.add(field);

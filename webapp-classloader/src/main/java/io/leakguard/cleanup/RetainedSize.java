@@ -31,7 +31,7 @@ final class RetainedSize {
         protected Long computeValue(Class<?> type) {
             long size = OBJECT_HEADER;
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                for (Field field : c.getDeclaredFields()) {
+                for (Field field : Reach.declaredFields(c)) {
                     if (!Modifier.isStatic(field.getModifiers())) {
                         size += slotSize(field.getType());
                     }
@@ -88,24 +88,22 @@ final class RetainedSize {
                 }
                 case OPTIONAL -> size += size(((Optional<?>) object).orElse(null), depth + 1);
                 case ATOMIC -> size += size(((AtomicReference<?>) object).get(), depth + 1);
+                // Entries are counted as they are read, not by size(): a Hashtable's waits for its monitor, which
+                // any code may hold for good.
                 case ITERABLE -> {
-                    Collection<?> collection = (Collection<?>) object;
-                    size += (long) ENTRY * collection.size();
-                    for (Object element : collection) {
+                    for (Object element : (Collection<?>) object) {
                         if (nodes >= maxNodes) {
                             break;
                         }
-                        size += size(element, depth + 1);
+                        size += ENTRY + size(element, depth + 1);
                     }
                 }
                 case MAP -> {
-                    Map<?, ?> map = (Map<?, ?>) object;
-                    size += (long) ENTRY * map.size();
-                    for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
                         if (nodes >= maxNodes) {
                             break;
                         }
-                        size += size(entry.getKey(), depth + 1) + size(entry.getValue(), depth + 1);
+                        size += ENTRY + size(entry.getKey(), depth + 1) + size(entry.getValue(), depth + 1);
                     }
                 }
                 case FIELDS -> {

@@ -6,14 +6,17 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.http.HttpClient;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code java.net.http.HttpClient}s a dying web application keeps in its static fields, as applications are told
- * to share one client: in the field itself, in a JDK collection or map there, or in a field of an object of the
- * application there, as a client library's singleton keeps its client. Deeper holders are not searched: the search
- * runs on every stop, over every initialised class of the application.
+ * to share one client: in the field itself, in a JDK collection or map there or a wrapper of one (unmodifiable,
+ * synchronized), or in a field of an object of the application there, as a client library's singleton keeps its
+ * client. Deeper holders are not searched: the search runs on every stop, over every initialised class of the
+ * application.
  */
 final class StaticClients {
 
@@ -75,7 +78,7 @@ final class StaticClients {
 
     private void searchFields(Object holder, String where) throws IllegalAccessException {
         for (Class<?> type = holder.getClass(); ownership.owns(type); type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
+            for (Field field : Reach.declaredFields(type)) {
                 if (!Modifier.isStatic(field.getModifiers()) && field.getType().isAssignableFrom(HttpClient.class)
                         && field.trySetAccessible()) {
                     search(field.get(holder), where + "." + field.getName(), false);
@@ -84,21 +87,44 @@ final class StaticClients {
         }
     }
 
-    /** Reads a JDK collection or map through its public API, as {@link Reach} does, which never modifies it. */
+    /**
+     * Reads a JDK collection or map through its public API where {@link Reach} does, which never modifies it; reads a
+     * wrapper or view of one (unmodifiable, synchronized, checked, a singleton) by its fields, as Reach does too:
+     * iterating it would run what it wraps, maybe the application's own collection, or wait for its monitor.
+     */
     private void searchContainer(Object container, String where) throws IllegalAccessException {
-        Reach.Kind kind = Reach.shape(container.getClass()).kind();
+        searchContainer(container, where, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private void searchContainer(Object container, String where, Set<Object> unwrapped)
+            throws IllegalAccessException {
+        Reach.Shape shape = Reach.shape(container.getClass());
         try {
-            if (kind == Reach.Kind.ITERABLE) {
+            if (shape.kind() == Reach.Kind.ITERABLE) {
                 for (Object element : (Collection<?>) container) {
                     search(element, where + " element", false);
                 }
-            } else if (kind == Reach.Kind.MAP) {
+            } else if (shape.kind() == Reach.Kind.MAP) {
                 for (Map.Entry<?, ?> entry : ((Map<?, ?>) container).entrySet()) {
                     search(entry.getValue(), where + " value for key " + Describe.object(entry.getKey()), false);
+                }
+            } else if (shape.kind() == Reach.Kind.FIELDS && isContainer(container) && unwrapped.add(container)) {
+                // A wrapper's fields may lead back to it, as a synchronized map's key set does through its mutex.
+                for (Field field : shape.fields()) {
+                    Object value = field.get(container);
+                    if (value != null && Reach.isJdk(value.getClass()) && isContainer(value)) {
+                        searchContainer(value, where, unwrapped);
+                    } else {
+                        search(value, where + (container instanceof Map ? " value" : " element"), false);
+                    }
                 }
             }
         } catch (RuntimeException e) {
             // Changed while read (a stopped application's statics rarely are): what was not read is not reported.
         }
+    }
+
+    private static boolean isContainer(Object value) {
+        return value instanceof Collection || value instanceof Map;
     }
 }

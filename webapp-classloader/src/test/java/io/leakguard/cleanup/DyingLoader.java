@@ -3,7 +3,7 @@ package io.leakguard.cleanup;
 import java.io.InputStream;
 
 /** A stand-in for a stopping web application's loader in engine tests: it defines its own copy of {@link Marker}. */
-final class DyingLoader extends ClassLoader {
+class DyingLoader extends ClassLoader {
 
     /** Instances made by {@link #newMarker()} belong to the dying loader. */
     public static final class Marker {

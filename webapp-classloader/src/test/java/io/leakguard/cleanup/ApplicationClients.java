@@ -1,0 +1,7 @@
+package io.leakguard.cleanup;
+
+/** Where an application keeps its shared HttpClients; {@link DyingLoader}s define it anew in engine tests. */
+public final class ApplicationClients {
+
+    public static Object clients;
+}

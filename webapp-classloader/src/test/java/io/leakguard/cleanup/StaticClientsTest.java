@@ -1,0 +1,75 @@
+package io.leakguard.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The HttpClients an application keeps in its static fields are found without running the application's code. */
+class StaticClientsTest {
+
+    private final DyingLoader dying = new DyingLoader();
+
+    /** Reach reads the wrappers of Collections by their fields; so must the search, or it finds nothing in them. */
+    @Test
+    void aClientInAnUnmodifiableListIsFound() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        try {
+            keep(Collections.unmodifiableList(List.of(client)));
+
+            Finding finding = Passes.single(dying, "HttpClient");
+
+            assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
+                    + ".clients element, holding ProxySelector "), finding::toString);
+        } finally {
+            keep(null);
+        }
+    }
+
+    /** A synchronized map's views lead back to it through their mutex: the search must not go round for good. */
+    @Test
+    void aClientInASynchronizedMapWithViewsIsFound() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        try {
+            Map<String, HttpClient> clients = Collections.synchronizedMap(new HashMap<>(Map.of("api", client)));
+            assertEquals(Set.of("api"), clients.keySet());
+            keep(clients);
+
+            Finding finding = Passes.single(dying, "HttpClient");
+
+            assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
+                    + ".clients value for key \"api\", holding ProxySelector "), finding::toString);
+        } finally {
+            keep(null);
+        }
+    }
+
+    /** Listing the fields of a holder with a field of a library the application does without fails. */
+    @Test
+    void aHolderWhoseFieldsCannotBeListedLeavesTheOtherFieldsToBeSearched() throws Exception {
+        WithoutOptionalDependency partial = new WithoutOptionalDependency();
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) partial.newInstance(ApplicationProxySelector.class)).build();
+        partial.newInstance(ApplicationClients.class).getClass().getField("clients")
+                .set(null, partial.newInstance(ApplicationPlugin.class));
+        partial.newInstance(ApplicationCache.class).getClass().getField("entries").set(null, Map.of("api", client));
+
+        Finding finding = Passes.single(partial, "HttpClient");
+
+        assertTrue(finding.message().contains("kept in static field " + ApplicationCache.class.getName()
+                + ".entries value for key \"api\", holding ProxySelector "), finding::toString);
+    }
+
+    private void keep(Object clients) throws Exception {
+        dying.newInstance(ApplicationClients.class).getClass().getField("clients").set(null, clients);
+    }
+}
