@@ -4,6 +4,7 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collection;
+import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,23 +89,29 @@ final class RetainedSize {
                 }
                 case OPTIONAL -> size += size(((Optional<?>) object).orElse(null), depth + 1);
                 case ATOMIC -> size += size(((AtomicReference<?>) object).get(), depth + 1);
-                // Entries are counted as they are read, not by size(): a Hashtable's waits for its monitor, which
-                // any code may hold for good.
                 case ITERABLE -> {
-                    for (Object element : (Collection<?>) object) {
+                    Collection<?> collection = (Collection<?>) object;
+                    int read = 0;
+                    for (Object element : collection) {
                         if (nodes >= maxNodes) {
                             break;
                         }
-                        size += ENTRY + size(element, depth + 1);
+                        read++;
+                        size += size(element, depth + 1);
                     }
+                    size += (long) ENTRY * Math.max(read, entries(collection));
                 }
                 case MAP -> {
-                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
+                    Map<?, ?> map = (Map<?, ?>) object;
+                    int read = 0;
+                    for (Map.Entry<?, ?> entry : map.entrySet()) {
                         if (nodes >= maxNodes) {
                             break;
                         }
-                        size += ENTRY + size(entry.getKey(), depth + 1) + size(entry.getValue(), depth + 1);
+                        read++;
+                        size += size(entry.getKey(), depth + 1) + size(entry.getValue(), depth + 1);
                     }
+                    size += (long) ENTRY * Math.max(read, entries(map));
                 }
                 case FIELDS -> {
                     for (Field field : shape.fields()) {
@@ -146,6 +153,17 @@ final class RetainedSize {
             return 1;
         }
         return REFERENCE;
+    }
+
+    /**
+     * How many entries a JDK collection or map holds, those the walk does not reach too, or 0 for a Hashtable, whose
+     * size() waits for its monitor, which any code may hold for good: only the entries read are counted then.
+     */
+    private static int entries(Object container) {
+        if (container instanceof Hashtable) {
+            return 0;
+        }
+        return container instanceof Map<?, ?> map ? map.size() : ((Collection<?>) container).size();
     }
 
     private static long aligned(long size) {

@@ -59,6 +59,26 @@ class RetainedSizeTest {
     }
 
     /**
+     * A walk visits at most walkMaxNodes objects, fewer than a large cache has entries; the entries it does not visit
+     * still count, or a static cache of many small entries would never be reported.
+     */
+    @Test
+    void aMapWithMoreEntriesThanTheWalkVisitsIsSizedByItsEntries() throws Exception {
+        Map<String, Object> many = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            many.put(Integer.toString(i), i);
+        }
+        Field held = dying.newInstance(ApplicationCache.class).getClass().getField("entries");
+        held.set(null, many);
+
+        List<Finding> findings = Passes.findings(dying, "Static field");
+
+        assertEquals(1, findings.size(), findings::toString);
+        assertTrue(findings.get(0).what().startsWith(ApplicationCache.class.getName() + ".entries (java.util.Map)"
+                + " retains about"), findings::toString);
+    }
+
+    /**
      * Asserts that a pass sizes {@code kept}, of about 1 MiB, in the application's static {@code field} of
      * {@code type} while another thread runs {@code holding} until the gate opens.
      */
