@@ -64,4 +64,24 @@ class ApplicationThreadsTest {
             reader.interrupt();
         }
     }
+
+    /** The pass does not join a thread, which takes its monitor: the application's thread may hold it for good. */
+    @Test
+    void aThreadHoldingItsOwnMonitorKeepsThePassOnlyForTheThreadStopWait() throws Exception {
+        Thread polling = (Thread) dying.newInstance(ApplicationPollingThread.class);
+        polling.start();
+        while (polling.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1); // until it polls, holding its monitor
+        }
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "Thread");
+
+            assertEquals(List.of(Outcome.WARNED), findings.stream().map(Finding::outcome).toList(),
+                    findings::toString);
+            assertTrue(findings.get(0).action().startsWith("still running after interrupt and "), findings::toString);
+        } finally {
+            polling.getClass().getField("stopped").set(polling, true);
+            polling.join(10_000);
+        }
+    }
 }
