@@ -18,6 +18,12 @@ record BoundedCall(boolean returned, Throwable failure) {
         return !returned && failure == null;
     }
 
+    /** What became of a call that did not return, as the end of a message about {@code wait}. */
+    String notReturned(Duration wait) {
+        return running() ? "was still running when the " + wait.toMillis() + " ms wait was over, left to finish on its"
+                + " own thread" : "failed with " + failure;
+    }
+
     /** The application's method, behind whatever JDK code runs it. */
     interface Call {
         void run() throws Exception;

@@ -15,7 +15,7 @@ import javax.management.JMException;
  * as dynamic language runtimes (Groovy, Scala, Kotlin reflection) do for every class they meet. The JDK keeps each
  * value in a map of the class it was computed for, keyed weakly by the ClassValue: a value that reaches the
  * application keeps its ClassValue alive through its class, so the entry is never cleared (JDK-8136353). Removing the
- * value with {@code ClassValue.remove} is always safe: a later {@code get} would compute it again, and nothing of a
+ * value as {@code ClassValue.remove} does is always safe: a later {@code get} would compute it again, and nothing of a
  * stopped application calls it.
  *
  * <p>Only applications that define a subclass of {@code ClassValue} are searched, as every ClassValue must be one:
@@ -28,8 +28,16 @@ final class ClassValues implements LeakCheck {
     private static final InternalField VALUES = JdkInternals.field("java.lang.Class", "classValueMap");
     private static final InternalField VALUE = JdkInternals.field(ENTRY, "value");
     private static final InternalMethod CLASS_VALUE = JdkInternals.method(ENTRY, "classValueOrNull");
+    private static final String MAP = "java.lang.ClassValue$ClassValueMap";
+    /**
+     * What {@code ClassValue.remove} does once it has the class's map. The application's ClassValue may override
+     * remove, and its override may fail on what the application's stop closed, or wait for good.
+     */
+    private static final InternalMethod REMOVE = JdkInternals.optionalMethod(MAP, "removeAccess", ClassValue.class)
+            .orElseGet(() -> JdkInternals.method(MAP, "removeEntry", ClassValue.class));
 
-    private record Computed(ClassValue<?> classValue, Object value) {
+    /** A value in {@code values}, the map of a class. */
+    private record Computed(Map<?, ?> values, ClassValue<?> classValue, Object value) {
     }
 
     @Override
@@ -49,7 +57,7 @@ final class ClassValues implements LeakCheck {
 
     @Override
     public List<Internal> needs() {
-        return List.of(LoadedClasses.CLASSES, VALUES, VALUE, CLASS_VALUE);
+        return List.of(LoadedClasses.CLASSES, VALUES, VALUE, CLASS_VALUE, REMOVE);
     }
 
     @Override
@@ -81,8 +89,8 @@ final class ClassValues implements LeakCheck {
             leak.warned(scan.policyReason());
             return;
         }
-        computed.classValue().remove(type);
-        leak.fixed("removed with ClassValue.remove(" + type.getName() + ")");
+        REMOVE.invoke(computed.values(), computed.classValue());
+        leak.fixed("removed as ClassValue.remove(" + type.getName() + ") does, without the ClassValue's own remove");
     }
 
     /** The values that ClassValues of the application's classes computed for {@code type}. */
@@ -101,7 +109,7 @@ final class ClassValues implements LeakCheck {
                 ClassValue<?> classValue = (ClassValue<?>) CLASS_VALUE.invoke(entry);
                 Object value = VALUE.get(entry);
                 if (classValue != null && ownership.owns(classValue.getClass()) && value != entry) {
-                    computed.add(new Computed(classValue, value));
+                    computed.add(new Computed(values, classValue, value));
                 }
             }
         }

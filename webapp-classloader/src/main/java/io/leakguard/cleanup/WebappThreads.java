@@ -2,8 +2,9 @@ package io.leakguard.cleanup;
 
 import io.leakguard.cleanup.jdk.Internal;
 import io.leakguard.sites.CreationSites;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,11 @@ import java.util.Map;
  * server (and is gone from recent JDKs). Its context class loader is still reset so that at least that link is cut.
  */
 final class WebappThreads implements LeakCheck {
+
+    private static final long POLL_MILLIS = 10;
+
+    private record Found(Thread thread, String tie) {
+    }
 
     @Override
     public String id() {
@@ -40,51 +46,57 @@ final class WebappThreads implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws InterruptedException {
         ThreadTies ties = new ThreadTies(scan);
-        Map<Thread, String> found = new LinkedHashMap<>();
+        // A list, not a map keyed by thread: a thread subclass's equals and hashCode are the application's code.
+        List<Found> found = new ArrayList<>();
         for (Thread thread : LiveThreads.all()) {
             if (thread == Thread.currentThread() || ThreadTies.inPool(thread)) {
                 continue;
             }
             ThreadTies.Tie tie = ties.tie(thread);
             if (tie != null && tie.interruptible()) {
-                found.put(thread, tie.clause());
+                found.add(new Found(thread, tie.clause()));
             } else if (tie != null) {
                 leak(scan, thread, tie.clause()).warned("not interrupted, since it may be running that application's"
                         + " code" + (scan.fixing() ? releaseContextLoader(scan, thread) : ""));
             }
         }
         if (!scan.fixing()) {
-            found.forEach((thread, tie) -> leak(scan, thread, tie).warned(scan.policyReason()));
+            found.forEach(each -> leak(scan, each.thread(), each.tie()).warned(scan.policyReason()));
             return;
         }
-        Map<Thread, String> failedInterrupts = new IdentityHashMap<>();
-        found.keySet().forEach(thread -> interrupt(thread, failedInterrupts));
-        long waited = awaitEnd(found.keySet(), scan.policy().threadStopWait().toMillis());
-        found.forEach((thread, tie) -> {
-            String failed = failedInterrupts.getOrDefault(thread, "");
+        Duration wait = scan.policy().threadStopWait();
+        long start = System.nanoTime();
+        long deadline = start + wait.toNanos();
+        Map<Thread, String> interrupts = new IdentityHashMap<>();
+        for (Found each : found) {
+            interrupts.put(each.thread(), interrupt(each.thread(), deadline, wait));
+        }
+        awaitEnd(found, deadline);
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        for (Found each : found) {
+            Thread thread = each.thread();
             if (!thread.isAlive()) {
-                leak(scan, thread, tie).fixed("interrupted; it ended" + failed);
-                return;
+                leak(scan, thread, each.tie()).fixed("interrupted; it ended" + interrupts.get(thread));
+                continue;
             }
-            leak(scan, thread, tie).warned("still running after interrupt and " + waited
+            leak(scan, thread, each.tie()).warned("still running after interrupt and " + waited
                     + " ms; stop it in contextDestroyed: until it ends it keeps the web application's classes in memory"
-                    + releaseContextLoader(scan, thread) + failed);
-        });
+                    + releaseContextLoader(scan, thread) + interrupts.get(thread));
+        }
     }
 
     /**
      * A thread subclass's interrupt() is the application's code, which closes what the thread blocks on, as the
-     * textbook has it, and may fail on what the application's stop closed already: that must not keep the application's
-     * other threads from being interrupted.
+     * textbook has it: that may fail on what the application's stop closed already, or block on a peer that no longer
+     * answers. Either must not keep the application's other threads from being interrupted, nor the pass for longer
+     * than it waits for threads to stop. Says what became of the call, as the end of a message.
      */
-    private static void interrupt(Thread thread, Map<Thread, String> failed) {
-        try {
-            thread.interrupt();
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            failed.put(thread, "; its interrupt() failed with " + e);
-        }
+    private static String interrupt(Thread thread, long deadline, Duration wait) throws InterruptedException {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        BoundedCall call = BoundedCall.run("leakguard-interrupt-thread", thread::interrupt, left);
+        return call.returned() ? "" : "; its interrupt() " + call.notReturned(wait);
     }
 
     /** At least that link is cut from a thread left running; says so, as the end of a message. */
@@ -101,21 +113,19 @@ final class WebappThreads implements LeakCheck {
                 .onThreads(List.of(thread.getName())).createdAt(CreationSites.of(thread));
     }
 
-    /** Waits for all of them within {@code budgetMillis} in total; returns the milliseconds it waited. */
-    private static long awaitEnd(Iterable<Thread> threads, long budgetMillis) {
-        long start = System.nanoTime();
-        long deadline = start + budgetMillis * 1_000_000;
+    /**
+     * Waits until all of them have ended or {@code deadline}, a {@link System#nanoTime()}, asking each whether it is
+     * alive: join() first takes the thread's monitor, which a thread subclass's synchronized run() holds while it runs.
+     */
+    private static void awaitEnd(List<Found> found, long deadline) {
         try {
-            for (Thread thread : threads) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
+            for (Found each : found) {
+                while (each.thread().isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(POLL_MILLIS);
                 }
-                thread.join(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 }

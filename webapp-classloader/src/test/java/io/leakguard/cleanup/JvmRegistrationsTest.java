@@ -105,7 +105,8 @@ class JvmRegistrationsTest {
                         "in the JVM-wide IIORegistry; fixed: deregistered from every category"),
                 Arguments.of("classvalue", "ClassValue leak: value " + SERVLET + "Description@", " that ClassValue "
                         + SERVLET + "Descriptions computed for class java.lang.String, which that class keeps as long"
-                        + " as the ClassValue lives; fixed: removed with ClassValue.remove(java.lang.String)"),
+                        + " as the ClassValue lives; fixed: removed as ClassValue.remove(java.lang.String) does,"
+                        + " without the ClassValue's own remove"),
                 Arguments.of("httpclient", "HttpClient leak: java.net.http.HttpClient built by the application",
                         JAVA >= 21 ? "fixed: client shut down with shutdownNow()"
                                 : "fixed: context class loader of its selector thread set to the parent loader"),
