@@ -70,7 +70,13 @@ public final class CleanupEngine {
         return new Report(webapp, findings, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * An interrupt of the thread that stops the context ends the one check that was waiting, and is held back from the
+     * checks after it, each of whose waits it would end at once, until the pass returns: whoever interrupted, Tomcat
+     * among them, still finds it on the thread.
+     */
     private void runChecks(Ownership ownership, String webapp, Policy policy, List<Finding> findings) {
+        boolean interrupted = false;
         for (LeakCheck check : checks) {
             if (policy.mode(check) == Mode.OFF || !canRun(check)) {
                 continue;
@@ -78,6 +84,9 @@ public final class CleanupEngine {
             Scan scan = new Scan(check, ownership, webapp, policy, findings::add);
             try {
                 check.run(scan);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                scan.failed(e);
             } catch (Throwable e) {
                 // One broken check must not keep the others, or the container's own stop, from running. A stack
                 // overflow, most often in an application's method a check had to run, is unwound by now like any
@@ -87,6 +96,10 @@ public final class CleanupEngine {
                 }
                 scan.failed(e);
             }
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -55,6 +55,37 @@ class CleanupEngineTest {
                 report.findings().get(0).message());
     }
 
+    /**
+     * Whoever interrupted the thread that stops the context, Tomcat's stop among them, asked that thread to give up
+     * what it waits for: the check that was waiting gives up, the others still run without the interrupt ending each
+     * of their waits in turn, and the thread still carries the interrupt when the pass returns.
+     */
+    @Test
+    void anInterruptEndsOnlyTheCheckItCameInAndIsKeptForTheCaller() {
+        List<String> ran = new ArrayList<>();
+        CleanupEngine engine = new CleanupEngine(List.of(
+                check("first", scan -> {
+                    Thread.currentThread().interrupt();
+                    Thread.sleep(10_000);
+                }),
+                check("second", scan -> {
+                    Thread.currentThread().interrupt();
+                    ran.add("second");
+                }),
+                check("third", scan -> {
+                    Thread.sleep(1);
+                    ran.add("third");
+                })));
+
+        Report report = engine.clean(dying, "/app", Policy.defaults());
+
+        assertTrue(Thread.interrupted());
+        assertEquals(List.of("second", "third"), ran);
+        assertEquals("leakguard: [/app] Test leak: the first check failed; skipped: "
+                + "java.lang.InterruptedException: sleep interrupted", report.findings().get(0).message());
+        assertEquals(1, report.findings().size());
+    }
+
     private static void overflow(Scan scan) {
         overflow(scan);
     }
@@ -192,7 +223,7 @@ class CleanupEngineTest {
     }
 
     private interface Body {
-        void run(Scan scan);
+        void run(Scan scan) throws Exception;
     }
 
     private static class TestCheck implements LeakCheck {
@@ -220,7 +251,7 @@ class CleanupEngineTest {
         }
 
         @Override
-        public void run(Scan scan) {
+        public void run(Scan scan) throws Exception {
             body.run(scan);
         }
     }
