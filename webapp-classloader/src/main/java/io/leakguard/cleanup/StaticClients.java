@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The {@code java.net.http.HttpClient}s a dying web application keeps in its static fields, as applications are told
- * to share one client: in the field itself, in a JDK collection or map there or a wrapper of one (unmodifiable,
- * synchronized), or in a field of an object of the application there, as a client library's singleton keeps its
+ * to share one client: in the field itself, in an array, a JDK collection or map there or a wrapper of one
+ * (unmodifiable, synchronized), or in a field of an object of the application there, as a client library's singleton keeps its
  * client. Deeper holders are not searched: the search runs on every stop, over every initialised class of the
  * application.
  */
@@ -59,7 +59,8 @@ final class StaticClients {
 
     private boolean mayHold(Class<?> type) {
         return type.isAssignableFrom(HttpClient.class) || Collection.class.isAssignableFrom(type)
-                || Map.class.isAssignableFrom(type) || ownership.owns(type);
+                || Map.class.isAssignableFrom(type) || ownership.owns(type)
+                || type.isArray() && mayHold(type.getComponentType());
     }
 
     /** Looks at {@code value}, and when {@code deeper}, into it: a holder's fields, or a container's elements. */
@@ -100,7 +101,11 @@ final class StaticClients {
             throws IllegalAccessException {
         Reach.Shape shape = Reach.shape(container.getClass());
         try {
-            if (shape.kind() == Reach.Kind.ITERABLE) {
+            if (container instanceof Object[] array) {
+                for (int i = 0; i < array.length; i++) {
+                    search(array[i], where + "[" + i + "]", false);
+                }
+            } else if (shape.kind() == Reach.Kind.ITERABLE) {
                 for (Object element : (Collection<?>) container) {
                     search(element, where + " element", false);
                 }
@@ -112,7 +117,11 @@ final class StaticClients {
                 // A wrapper's fields may lead back to it, as a synchronized map's key set does through its mutex.
                 for (Field field : shape.fields()) {
                     Object value = field.get(container);
-                    if (value != null && Reach.isJdk(value.getClass()) && isContainer(value)) {
+                    if (value instanceof Object[] elements) {
+                        for (Object element : elements) {
+                            search(element, where + (container instanceof Map ? " value" : " element"), false);
+                        }
+                    } else if (value != null && Reach.isJdk(value.getClass()) && isContainer(value)) {
                         searchContainer(value, where, unwrapped);
                     } else {
                         search(value, where + (container instanceof Map ? " value" : " element"), false);

@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 /** The HttpClients an application keeps in its static fields are found without running the application's code. */
@@ -48,6 +50,40 @@ class StaticClientsTest {
 
             assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
                     + ".clients value for key \"api\", holding ProxySelector "), finding::toString);
+        } finally {
+            keep(null);
+        }
+    }
+
+    @Test
+    void aClientInAnArrayFieldIsFound() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        Field pool = dying.newInstance(ApplicationClients.class).getClass().getField("pool");
+        try {
+            pool.set(null, new HttpClient[] {null, client});
+
+            Finding finding = Passes.single(dying, "HttpClient");
+
+            assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
+                    + ".pool[1], holding ProxySelector "), finding::toString);
+        } finally {
+            pool.set(null, null);
+        }
+    }
+
+    /** Reach reads an ArrayBlockingQueue by its fields, which keep its elements in an array. */
+    @Test
+    void aClientInAnArrayBlockingQueueIsFound() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        try {
+            keep(new ArrayBlockingQueue<>(2, false, List.of(client)));
+
+            Finding finding = Passes.single(dying, "HttpClient");
+
+            assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
+                    + ".clients element, holding ProxySelector "), finding::toString);
         } finally {
             keep(null);
         }
