@@ -170,7 +170,8 @@ final class WebappExecutors implements LeakCheck {
         String holder = staticHolders.get(pool);
         // A static field alone could cache a library's shared pool; threads born under this application say it
         // was created here too.
-        if (holder != null && threads.stream().allMatch(thread -> ownership.owns(thread.getContextClassLoader()))) {
+        if (holder != null
+                && threads.stream().allMatch(thread -> ownership.owns(ThreadAccess.contextClassLoader(thread)))) {
             return "held in the web application's static field " + holder + " and created by it";
         }
         return null;
@@ -205,7 +206,7 @@ final class WebappExecutors implements LeakCheck {
         List<Object> queued = queuedWebappTasks(scan.ownership(), pool);
         List<String> running = runningWebappCode(ties, threads);
         long carriers = threads.stream()
-                .filter(thread -> scan.ownership().owns(thread.getContextClassLoader())).count();
+                .filter(thread -> scan.ownership().owns(ThreadAccess.contextClassLoader(thread))).count();
         if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
             return;
         }
