@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +127,27 @@ class ThreadSubclassesTest {
             assertEquals(1, findings.size(), findings::toString);
             assertTrue(findings.get(0).action().contains("1 queued task(s) of the web application cancelled and"
                     + " removed"), findings::toString);
+        } finally {
+            busy.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** A library's factory may make a ForkJoinPool's workers of its own class, whose getPool() is its own code. */
+    @Test
+    void aForkJoinPoolOfLibraryWorkersIsStillInspected() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(1, owner -> new ForkJoinWorkerThread(owner) {
+            @Override
+            public ForkJoinPool getPool() {
+                throw new IllegalStateException("detached from its pool");
+            }
+        }, null, false);
+        CountDownLatch busy = new CountDownLatch(1);
+        pool.execute(() -> await(busy));
+        try {
+            List<Finding> findings = pass().stream().filter(finding -> finding.kind().equals("Executor")).toList();
+
+            assertEquals(List.of(), findings);
         } finally {
             busy.countDown();
             pool.shutdownNow();
