@@ -61,7 +61,7 @@ final class ForeignThreadContextLoaders implements LeakCheck {
                 continue;
             }
             String what = "thread \"" + thread.getName() + "\" (" + thread.getClass().getName() + ")";
-            if (ownership.owns(thread.getContextClassLoader())) {
+            if (ownership.owns(ThreadAccess.contextClassLoader(thread))) {
                 reset(scan, thread, what, thread.getName());
             } else if (InheritedAccessControl.reaches(thread, reach)) {
                 dropDomains(scan, thread, what);
@@ -70,7 +70,7 @@ final class ForeignThreadContextLoaders implements LeakCheck {
         // The application's own hooks, by their class or task, are for ShutdownHooks.
         if (RegisteredHooks.available()) {
             for (Thread hook : RegisteredHooks.all()) {
-                if (ownership.owns(hook.getContextClassLoader())
+                if (ownership.owns(ThreadAccess.contextClassLoader(hook))
                         && RegisteredHooks.linkToWebapp(hook, ownership).isEmpty()) {
                     reset(scan, hook, "shutdown hook thread \"" + hook.getName() + "\" (" + hook.getClass().getName()
                             + ", unstarted until the JVM exits)", hook.getName() + " (unstarted shutdown hook)");
@@ -87,7 +87,7 @@ final class ForeignThreadContextLoaders implements LeakCheck {
             return;
         }
         ClassLoader replacement = scan.ownership().replacement();
-        thread.setContextClassLoader(replacement);
+        ThreadAccess.setContextClassLoader(thread, replacement);
         leak.fixed("context class loader set to " + Describe.object(replacement)
                 + dropInheritedAccessControlContext(thread));
     }

@@ -48,6 +48,7 @@ final class ThreadTies {
 
     static List<Internal> needs() {
         List<Internal> needs = new ArrayList<>(List.of(FIND_LOADED));
+        needs.addAll(ThreadAccess.needs());
         TARGET.ifPresent(needs::add);
         HOLDER.ifPresent(needs::add);
         HOLDER_TASK.ifPresent(needs::add);
@@ -107,7 +108,7 @@ final class ThreadTies {
     private boolean belongsElsewhere(Thread thread, Object task) {
         return isBeside(thread.getClass().getClassLoader())
                 || task != null && isBeside(task.getClass().getClassLoader())
-                || isBeside(thread.getContextClassLoader());
+                || isBeside(ThreadAccess.contextClassLoader(thread));
     }
 
     private boolean isBeside(ClassLoader loader) {
@@ -116,7 +117,7 @@ final class ThreadTies {
 
     /** The topmost frame of the thread's stack that runs the web application's code. */
     Optional<StackTraceElement> webappFrame(Thread thread) {
-        for (StackTraceElement frame : thread.getStackTrace()) {
+        for (StackTraceElement frame : ThreadAccess.stackTrace(thread)) {
             if (ownedNames.computeIfAbsent(frame.getClassName(), this::ownsLoadedClass)) {
                 return Optional.of(frame);
             }

@@ -42,6 +42,9 @@ final class WebappExecutors implements LeakCheck {
     private static final Optional<InternalField> DELEGATE = JdkInternals.optionalField(DELEGATED, "e");
     private static final InternalField WORKER_POOL =
             JdkInternals.field("java.util.concurrent.ThreadPoolExecutor$Worker", "this$0");
+    /** What getPool() returns, read without running it: a library's worker subclass may override it. */
+    private static final InternalField FORK_JOIN_POOL =
+            JdkInternals.field("java.util.concurrent.ForkJoinWorkerThread", "pool");
     private static final InternalField FUTURE_CALLABLE =
             JdkInternals.field("java.util.concurrent.FutureTask", "callable");
     private static final InternalField ADAPTED_RUNNABLE =
@@ -65,7 +68,7 @@ final class WebappExecutors implements LeakCheck {
     @Override
     public List<Internal> needs() {
         List<Internal> needs = new ArrayList<>(ThreadTies.needs());
-        needs.addAll(List.of(WORKER_POOL, FUTURE_CALLABLE, ADAPTED_RUNNABLE));
+        needs.addAll(List.of(WORKER_POOL, FORK_JOIN_POOL, FUTURE_CALLABLE, ADAPTED_RUNNABLE));
         return needs;
     }
 
@@ -100,8 +103,8 @@ final class WebappExecutors implements LeakCheck {
     }
 
     private static ExecutorService poolOf(Thread thread) {
-        if (thread instanceof ForkJoinWorkerThread worker) {
-            return worker.getPool();
+        if (thread instanceof ForkJoinWorkerThread) {
+            return (ExecutorService) FORK_JOIN_POOL.get(thread);
         }
         return ThreadTies.inPool(thread) ? (ExecutorService) WORKER_POOL.get(ThreadTies.task(thread)) : null;
     }
@@ -170,7 +173,8 @@ final class WebappExecutors implements LeakCheck {
         String holder = staticHolders.get(pool);
         // A static field alone could cache a library's shared pool; threads born under this application say it
         // was created here too.
-        if (holder != null && threads.stream().allMatch(thread -> ownership.owns(thread.getContextClassLoader()))) {
+        if (holder != null
+                && threads.stream().allMatch(thread -> ownership.owns(ThreadAccess.contextClassLoader(thread)))) {
             return "held in the web application's static field " + holder + " and created by it";
         }
         return null;
@@ -205,7 +209,7 @@ final class WebappExecutors implements LeakCheck {
         List<Object> queued = queuedWebappTasks(scan.ownership(), pool);
         List<String> running = runningWebappCode(ties, threads);
         long carriers = threads.stream()
-                .filter(thread -> scan.ownership().owns(thread.getContextClassLoader())).count();
+                .filter(thread -> scan.ownership().owns(ThreadAccess.contextClassLoader(thread))).count();
         if (queued.isEmpty() && running.isEmpty() && carriers == 0) {
             return;
         }

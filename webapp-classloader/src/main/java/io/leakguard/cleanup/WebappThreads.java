@@ -101,10 +101,10 @@ final class WebappThreads implements LeakCheck {
 
     /** At least that link is cut from a thread left running; says so, as the end of a message. */
     private static String releaseContextLoader(Scan scan, Thread thread) {
-        if (!scan.ownership().owns(thread.getContextClassLoader())) {
+        if (!scan.ownership().owns(ThreadAccess.contextClassLoader(thread))) {
             return "";
         }
-        thread.setContextClassLoader(scan.ownership().replacement());
+        ThreadAccess.setContextClassLoader(thread, scan.ownership().replacement());
         return " (its context class loader was reset)";
     }
 
