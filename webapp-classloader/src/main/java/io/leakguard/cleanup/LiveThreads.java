@@ -13,6 +13,8 @@ public final class LiveThreads {
      */
     private static final InternalMethod GET_THREADS = JdkInternals.method("java.lang.Thread", "getThreads");
 
+    private static final long POLL_MILLIS = 10;
+
     private LiveThreads() {
     }
 
@@ -31,5 +33,15 @@ public final class LiveThreads {
             threads = new Thread[threads.length * 2];
         }
         return Arrays.copyOf(threads, count);
+    }
+
+    /**
+     * Waits until {@code thread} has ended or {@code deadline}, a {@link System#nanoTime()}, asking whether it is
+     * alive: join() first takes the thread's monitor, which a thread subclass's synchronized run() holds while it runs.
+     */
+    static void awaitEnd(Thread thread, long deadline) throws InterruptedException {
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MILLIS);
+        }
     }
 }

@@ -53,16 +53,26 @@ final class ShutdownHooks implements LeakCheck {
         }
     }
 
+    /**
+     * The hook's start() and run() are the application's code, which may fail on what its stop closed already or hold
+     * the hook's monitor while it runs: neither may hold the pass, nor keep the application's other hooks in.
+     */
     private static String runBounded(Thread hook, Scan scan) throws InterruptedException {
         Duration wait = scan.policy().threadStopWait();
-        try {
-            hook.start();
-        } catch (IllegalThreadStateException e) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        BoundedCall start = BoundedCall.run("leakguard-start-hook", hook::start, wait);
+        if (start.failure() instanceof IllegalThreadStateException) {
             // An application may start its hook itself, to have it done at its stop, and leave it registered; a
             // thread starts only once, and the application's other hooks are still to be removed.
             return "; the application had started it already, so it was not run again";
         }
-        hook.join(Math.max(1, wait.toMillis()));
+        if (start.failure() != null) {
+            return "; its start() failed with " + start.failure().getClass().getName() + ", so it was not run";
+        }
+        if (start.running()) {
+            return "; its start() " + start.notReturned(wait);
+        }
+        LiveThreads.awaitEnd(hook, deadline);
         return " and run now: " + (hook.isAlive() ? "still running after " + wait.toMillis()
                 + " ms, left to finish on its own" : "it finished");
     }

@@ -20,8 +20,6 @@ import java.util.Map;
  */
 final class WebappThreads implements LeakCheck {
 
-    private static final long POLL_MILLIS = 10;
-
     private record Found(Thread thread, String tie) {
     }
 
@@ -113,16 +111,10 @@ final class WebappThreads implements LeakCheck {
                 .onThreads(List.of(thread.getName())).createdAt(CreationSites.of(thread));
     }
 
-    /**
-     * Waits until all of them have ended or {@code deadline}, a {@link System#nanoTime()}, asking each whether it is
-     * alive: join() first takes the thread's monitor, which a thread subclass's synchronized run() holds while it runs.
-     */
     private static void awaitEnd(List<Found> found, long deadline) {
         try {
             for (Found each : found) {
-                while (each.thread().isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(POLL_MILLIS);
-                }
+                LiveThreads.awaitEnd(each.thread(), deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
