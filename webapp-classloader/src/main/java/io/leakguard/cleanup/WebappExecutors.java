@@ -5,6 +5,7 @@ import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -80,7 +82,7 @@ final class WebappExecutors implements LeakCheck {
     }
 
     @Override
-    public void run(Scan scan) {
+    public void run(Scan scan) throws InterruptedException {
         // By identity: a web application's executor subclass might override equals and hashCode.
         Map<ExecutorService, List<Thread>> pools = new IdentityHashMap<>();
         for (Thread thread : LiveThreads.all()) {
@@ -92,14 +94,16 @@ final class WebappExecutors implements LeakCheck {
         ThreadTies ties = new ThreadTies(scan);
         long deadline = System.nanoTime() + scan.policy().threadStopWait().toNanos();
         Map<Object, String> staticHolders = pools.isEmpty() ? Map.of() : staticHolders(scan);
-        pools.forEach((pool, threads) -> {
+        for (Map.Entry<ExecutorService, List<Thread>> each : pools.entrySet()) {
+            ExecutorService pool = each.getKey();
+            List<Thread> threads = each.getValue();
             String ownedBy = ownedBy(scan.ownership(), pool, threads, staticHolders);
             if (ownedBy != null) {
                 shutDown(scan, pool, threads, ownedBy, deadline);
             } else {
                 reportShared(scan, ties, pool, threads, deadline);
             }
-        });
+        }
     }
 
     private static ExecutorService poolOf(Thread thread) {
@@ -180,7 +184,8 @@ final class WebappExecutors implements LeakCheck {
         return null;
     }
 
-    private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline) {
+    private static void shutDown(Scan scan, ExecutorService pool, List<Thread> threads, String ownedBy, long deadline)
+            throws InterruptedException {
         Scan.Leak leak = scan.leak(describe(pool, threads) + ", " + ownedBy).onThreads(names(threads))
                 .createdAt(CreationSites.of(pool));
         if (!scan.fixing()) {
@@ -188,7 +193,17 @@ final class WebappExecutors implements LeakCheck {
             return;
         }
         long start = System.nanoTime();
-        int dropped = pool.shutdownNow().size();
+        Duration left = Duration.ofNanos(Math.max(0, deadline - start));
+        AtomicInteger dropped = new AtomicInteger();
+        // shutdownNow() interrupts the pool's threads, whose interrupt() an application's thread factory may have
+        // made its own, closing what they block on, and the pool's shutdown hooks may be the application's too.
+        BoundedCall shutdown = BoundedCall.run("leakguard-shut-down-pool", () -> dropped.set(pool.shutdownNow().size()),
+                left);
+        if (!shutdown.returned()) {
+            // Still running, it holds the pool's main lock, which awaitTermination() would wait for.
+            leak.warned("its shutdownNow() " + shutdown.notReturned(scan.policy().threadStopWait()));
+            return;
+        }
         boolean ended = false;
         try {
             ended = pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -196,7 +211,7 @@ final class WebappExecutors implements LeakCheck {
             Thread.currentThread().interrupt();
         }
         if (ended) {
-            leak.fixed("shut down with shutdownNow(), " + dropped + " queued task(s) dropped");
+            leak.fixed("shut down with shutdownNow(), " + dropped.get() + " queued task(s) dropped");
         } else {
             leak.warned("still running after shutdownNow() and " + (System.nanoTime() - start) / 1_000_000
                     + " ms: one of its tasks ignores interrupts; shut it down in contextDestroyed: until its threads"
