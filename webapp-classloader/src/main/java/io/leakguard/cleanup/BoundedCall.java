@@ -21,7 +21,7 @@ record BoundedCall(boolean returned, Throwable failure) {
     /** What became of a call that did not return, as the end of a message about {@code wait}. */
     String notReturned(Duration wait) {
         return running() ? "was still running when the " + wait.toMillis() + " ms wait was over, left to finish on its"
-                + " own thread" : "failed with " + failure;
+                + " own thread" : "failed with " + Describe.failure(failure);
     }
 
     /** The application's method, behind whatever JDK code runs it. */

@@ -101,7 +101,7 @@ final class CommonsLoggingFactories implements LeakCheck {
             table.remove(loader);
             Throwable failure = released.failure();
             leak.fixed("removed from the cache, after LogFactory.release(web application loader) failed with "
-                    + (failure instanceof InvocationTargetException e ? e.getCause() : failure));
+                    + Describe.failure(failure instanceof InvocationTargetException e ? e.getCause() : failure));
         }
     }
 

@@ -21,4 +21,12 @@ public final class Describe {
         }
         return object.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(object));
     }
+
+    /**
+     * What a call failed with: a JDK exception with its message, any other by its class alone, as its getMessage()
+     * and toString() are its own code, which may fail in turn on what the application's stop closed.
+     */
+    public static String failure(Throwable failure) {
+        return Reach.isJdk(failure.getClass()) ? failure.toString() : failure.getClass().getName();
+    }
 }

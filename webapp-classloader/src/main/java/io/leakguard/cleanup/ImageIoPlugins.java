@@ -99,7 +99,7 @@ final class ImageIoPlugins implements LeakCheck {
                 return "; its onDeregistration was still running after " + wait.toMillis() + " ms, left to finish on"
                         + " its own thread";
             }
-            return call.returned() ? "" : "; its onDeregistration failed with " + call.failure();
+            return call.returned() ? "" : "; its onDeregistration failed with " + Describe.failure(call.failure());
         }
 
         /** Each plugin once, though it may serve several categories; told apart by identity, not by its equals. */

@@ -110,7 +110,8 @@ final class JdbcDrivers implements LeakCheck {
                 continue;
             }
             if (!deregistration.returned()) {
-                leak(scan, driver).warned("DriverManager.deregisterDriver failed with " + deregistration.failure()
+                leak(scan, driver).warned("DriverManager.deregisterDriver failed with "
+                        + Describe.failure(deregistration.failure())
                         + "; left registered");
                 continue;
             }

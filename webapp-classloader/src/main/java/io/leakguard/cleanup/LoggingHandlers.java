@@ -139,7 +139,7 @@ final class LoggingHandlers implements LeakCheck {
             return "; its close() was still running when the " + wait.toMillis() + " ms wait was over, left to finish"
                     + " on its own thread";
         }
-        return close.returned() ? " and closed" : "; its close() threw " + close.failure();
+        return close.returned() ? " and closed" : "; its close() threw " + Describe.failure(close.failure());
     }
 
     private static String name(Logger logger) {

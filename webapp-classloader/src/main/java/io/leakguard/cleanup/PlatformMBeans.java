@@ -67,8 +67,8 @@ final class PlatformMBeans implements LeakCheck {
         }
         // The server wraps what the bean's method threw.
         String failed = call.running() ? "was still running after " + wait.toMillis() + " ms, left to finish on its own"
-                + " thread" : "failed with " + (call.failure().getCause() != null ? call.failure().getCause()
-                : call.failure());
+                + " thread" : "failed with " + Describe.failure(call.failure().getCause() != null
+                ? call.failure().getCause() : call.failure());
         if (server.isRegistered(name)) {
             leak.warned("its preDeregister " + failed + "; left registered");
         } else {

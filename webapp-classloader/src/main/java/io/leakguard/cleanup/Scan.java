@@ -86,7 +86,7 @@ public final class Scan {
     }
 
     void failed(Throwable failure) {
-        leak("the " + check.id() + " check failed").skipped(failure.toString());
+        leak("the " + check.id() + " check failed").skipped(Describe.failure(failure));
     }
 
     /** A finding being described. */

@@ -90,6 +90,7 @@ final class SystemStreams implements LeakCheck {
         if (flush.running()) {
             return "; its flush was still running after " + wait.toMillis() + " ms, left to finish on its own thread";
         }
-        return flush.returned() ? "" : "; what it still buffered is lost: its flush failed with " + flush.failure();
+        return flush.returned() ? "" : "; what it still buffered is lost: its flush failed with "
+                + Describe.failure(flush.failure());
     }
 }

@@ -325,7 +325,7 @@ final class WebappExecutors implements LeakCheck {
                 future.cancel(false);
             } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 // The application's own Future, whose cancel() or done() may fail on what contextDestroyed closed.
-                return Describe.object(task) + " was removed, but its cancel() threw " + e;
+                return Describe.object(task) + " was removed, but its cancel() threw " + Describe.failure(e);
             }
         }
         return null;

@@ -99,6 +99,26 @@ class ApplicationMethodsTest {
         }
     }
 
+    /** The application's exception is named by its class: its getMessage() and toString() are its own code. */
+    @Test
+    void aFailureOfTheApplicationsOwnExceptionIsNamedByItsClass() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ThreadPoolExecutor shared = busyPool(done);
+        try {
+            shared.execute((Runnable) dying.newInstance(ApplicationFailingFuture.class));
+            shared.execute((Runnable) dying.newInstance(ApplicationJob.class));
+
+            List<Finding> findings = Passes.findings(dying, "Executor");
+
+            assertEquals(0, shared.getQueue().size(), "the application's jobs are still queued");
+            assertTrue(findings.get(0).message().contains(" was removed, but its cancel() threw "
+                    + ApplicationFailure.class.getName()), findings::toString);
+        } finally {
+            done.countDown();
+            shared.shutdown();
+        }
+    }
+
     /**
      * A library's scheduler that its owner is shutting down, whose thread waits for the application's delayed job: once
      * that is removed, the pool ends, as it does when ThreadPoolExecutor.remove takes a job.
