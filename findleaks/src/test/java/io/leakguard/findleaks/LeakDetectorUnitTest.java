@@ -3,6 +3,7 @@ package io.leakguard.findleaks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.SoftReference;
@@ -61,6 +62,36 @@ class LeakDetectorUnitTest {
         DefiningLoader loader = new DefiningLoader();
         loader.newInstance(Finalizable.class);
         detector.stopped(loader, "/finalizing", Instant.now());
+    }
+
+    /** An application object whose finalize() waits for good, as one waiting for a peer that no longer answers. */
+    public static final class StuckFinalizer {
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+        @Override
+        @SuppressWarnings({"deprecation", "removal"})
+        protected void finalize() throws InterruptedException {
+            RELEASE.await();
+        }
+    }
+
+    @Test
+    void aFinalizerThatNeverReturnsDoesNotHoldTheCheck() {
+        ClassLoader held = new URLClassLoader(new URL[0], null);
+        LeakDetector.Explainer nothingHolds = loaders -> Map.of(loaders.get(0).serial, Optional.empty());
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG, ForcedGc.standard(), nothingHolds,
+                Clock.systemUTC())) {
+            // The Finalizer thread waits in the first; the escalation's runFinalization() runs the others.
+            for (int i = 0; i < 3; i++) {
+                new StuckFinalizer();
+            }
+            detector.stopped(held, "/held", Instant.now());
+
+            assertTimeoutPreemptively(Duration.ofSeconds(20), detector::findLeaks);
+        } finally {
+            StuckFinalizer.RELEASE.countDown();
+        }
+        assertTrue(held != null);
     }
 
     @Test
