@@ -52,6 +52,33 @@ class HeapDumpsTest {
         assertTrue(list.next != null);
     }
 
+    /** A server killed while it dumped, by the kernel or by a forced stop, never got to delete its dump. */
+    @Test
+    void aDumpLeftByAProcessThatIsGoneIsDeletedAndOneOfALiveProcessIsNot() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path left = leftover(gone.pid());
+            Path running = leftover(alive.pid());
+
+            HeapDumps.analyse(Files::size);
+
+            assertFalse(Files.exists(left.getParent()), "the dump of a process that is gone is still there");
+            assertTrue(Files.exists(running), "the dump of a live process was deleted");
+            Files.delete(running);
+            Files.delete(running.getParent());
+        } finally {
+            alive.destroy();
+        }
+    }
+
+    private static Path leftover(long pid) throws IOException {
+        Path dump = Files.createTempDirectory("leakguard-heap-" + pid + "-").resolve("heap.hprof");
+        Files.write(dump, new byte[] {1});
+        return dump;
+    }
+
     @Test
     void dumpIsDeletedWhenTheAnalysisFails() {
         Path[] seen = new Path[1];
