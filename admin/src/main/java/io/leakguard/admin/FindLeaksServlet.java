@@ -71,7 +71,14 @@ public class FindLeaksServlet extends HttpServlet {
             send(response, type, null, json ? JsonReport.fail(NOT_INSTALLED) : TextReport.fail(NOT_INSTALLED));
             return;
         }
-        Answer answer = check(detector.get());
+        Answer answer;
+        try {
+            answer = check(detector.get());
+        } catch (RuntimeException e) {
+            String message = failed(e);
+            send(response, type, null, json ? JsonReport.fail(message) : TextReport.fail(message));
+            return;
+        }
         send(response, type, answer, json ? JsonReport.of(answer, explain) : TextReport.of(answer, explain));
     }
 
@@ -90,7 +97,23 @@ public class FindLeaksServlet extends HttpServlet {
             return;
         }
         Optional<LeakDetector> detector = ServerLeakDetector.current();
-        page(request, response, detector.isPresent(), detector.map(this::check));
+        Optional<Answer> answer;
+        try {
+            answer = detector.map(this::check);
+        } catch (RuntimeException e) {
+            send(response, "text/html", null, HtmlPage.fail(failed(e)));
+            return;
+        }
+        page(request, response, detector.isPresent(), answer);
+    }
+
+    /**
+     * What a failed check tells the requester: its message, in the view's own words, not an error page with a stack
+     * trace, which goes to the server's log.
+     */
+    private String failed(RuntimeException e) {
+        log("leakguard: Find leaks could not check", e);
+        return "the check failed: " + e.getMessage();
     }
 
     private static void page(HttpServletRequest request, HttpServletResponse response, boolean installed,

@@ -23,6 +23,8 @@ public final class ForcedGc {
 
     /** The GC.run diagnostic command; HotSpot runs it even where -XX:+DisableExplicitGC ignores System.gc(). */
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
+    /** The finalizer queue is the JVM's: one call at a time for every instance. */
+    private static Thread finalizing;
 
     private final Duration settle;
     private final boolean heapPressure;
@@ -77,9 +79,35 @@ public final class ForcedGc {
         return true;
     }
 
+    /**
+     * Objects with finalize() keep everything they reach alive until the finalizer thread has run them. But
+     * System.runFinalization() runs the pending ones on a thread it joins for good, and an application's finalize()
+     * that never returns would hold the check, and every Find leaks request after it: it is waited for up to
+     * {@code settle}, and while one still runs no other is started, so a stuck finalizer costs one thread.
+     */
+    private void runFinalization() {
+        Thread running;
+        synchronized (ForcedGc.class) {
+            if (finalizing == null || !finalizing.isAlive()) {
+                finalizing = new Thread(null, ForcedGc::runPendingFinalizers, "leakguard-run-finalization", 0, false);
+                finalizing.setDaemon(true);
+                // Else it, and the JDK's secondary finalizer thread it starts, would keep the context loader of the
+                // caller, a request thread's web application loader, for as long as a finalizer is stuck.
+                finalizing.setContextClassLoader(ClassLoader.getSystemClassLoader());
+                finalizing.start();
+            }
+            running = finalizing;
+        }
+        try {
+            running.join(Math.max(1, settle.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for finalizers", e);
+        }
+    }
+
     @SuppressWarnings("removal")
-    private static void runFinalization() {
-        // Objects with finalize() keep everything they reach alive until the finalizer thread has run them.
+    private static void runPendingFinalizers() {
         System.runFinalization();
     }
 

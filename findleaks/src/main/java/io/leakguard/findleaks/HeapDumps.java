@@ -4,20 +4,27 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live heap dumps that exist only while they are analysed. A dump holds every secret in the server's memory (session
  * data, passwords, keys), so it is written into a directory only the server's user can enter, deleted as soon as the
- * analysis ends, whatever happens, and never handed out.
+ * analysis ends, whatever happens, and never handed out; the dump of a process killed before it could delete it is
+ * deleted by the next dump in the same temporary directory.
  */
 final class HeapDumps {
 
-    /** Room left on the disk besides the dump, so a dump never fills the disk the server writes its logs to. */
+    /** Room left on the disk besides the dump, so a dump does not fill the disk the server writes its logs to. */
     private static final long MARGIN = 256L << 20;
+    private static final String PREFIX = "leakguard-heap-";
+    private static final String DUMP = "heap.hprof";
+    private static final Logger LOG = LoggerFactory.getLogger("io.leakguard.findleaks");
 
     @FunctionalInterface
     interface Analysis<T> {
@@ -38,13 +45,13 @@ final class HeapDumps {
         Path dump = null;
         try {
             directory = privateDirectory();
-            long needed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + MARGIN;
+            long needed = largestDump() + MARGIN;
             long free = Files.getFileStore(directory).getUsableSpace();
             if (free < needed) {
                 throw new IllegalStateException("no heap dump: " + (free >> 20) + " MB free in " + directory.getParent()
                         + ", " + (needed >> 20) + " MB needed (set java.io.tmpdir to a larger disk)");
             }
-            dump = directory.resolve("heap.hprof");
+            dump = directory.resolve(DUMP);
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(dump.toString(), true);
             return analysis.of(dump);
         } catch (IOException e) {
@@ -55,12 +62,55 @@ final class HeapDumps {
         }
     }
 
+    /**
+     * How large a dump of the heap as it is now can get. A dump is larger than the heap it shows: each object's record
+     * has a 25-byte head where the object has a 12-byte header, and each reference takes 8 bytes where a compressed one
+     * takes 4, so a heap of small objects with one reference dumps to 2.1 times its size, with the classes' records
+     * and names on top; compact object headers (Java 24+) make the object smaller still, up to 2.6 times for two
+     * references. Arrays of bytes and characters, most of a real heap, dump to their own size.
+     */
+    static long largestDump() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() * 5 / 2;
+    }
+
+    /** Named by the process that dumps, so that a later one can tell a dump nobody will delete. */
     private static Path privateDirectory() throws IOException {
+        deleteLeftovers(Path.of(System.getProperty("java.io.tmpdir")));
+        String prefix = PREFIX + ProcessHandle.current().pid() + "-";
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempDirectory("leakguard-heap",
+            return Files.createTempDirectory(prefix,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        return Files.createTempDirectory("leakguard-heap");
+        return Files.createTempDirectory(prefix);
+    }
+
+    /**
+     * Deletes the dumps of processes that are gone: a server killed while it dumped or analysed (by the kernel out of
+     * memory, by a forced stop) never deleted its dump, which holds that heap's secrets and its size on the disk.
+     */
+    private static void deleteLeftovers(Path temp) {
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(temp, PREFIX + "*")) {
+            for (Path directory : directories) {
+                deleteIfOwnerIsGone(directory);
+            }
+        } catch (IOException e) {
+            LOG.warn("leakguard: could not look for heap dumps left in {}: {}", temp, e.toString());
+        }
+    }
+
+    private static void deleteIfOwnerIsGone(Path directory) {
+        String name = directory.getFileName().toString();
+        int end = name.indexOf('-', PREFIX.length());
+        try {
+            if (end > 0 && ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), end))).isEmpty()) {
+                delete(directory.resolve(DUMP));
+                delete(directory);
+                LOG.info("leakguard: deleted the heap dump {} left by a process that is gone", directory);
+            }
+        } catch (RuntimeException e) {
+            // Another's dump that cannot be deleted must not keep this server from looking for its own leaks.
+            LOG.warn("leakguard: could not delete {}, left by a process that is gone: {}", directory, e.toString());
+        }
     }
 
     private static void delete(Path path) {

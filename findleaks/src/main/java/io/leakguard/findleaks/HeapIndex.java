@@ -26,6 +26,8 @@ final class HeapIndex {
     /** Not an HPROF tag: the values ClassValues computed for a class, which HPROF shows without that class. */
     static final int ROOT_CLASS_VALUES = 0x100;
     private static final String CLASS_VALUE_MAP = "java/lang/ClassValue$ClassValueMap";
+    /** The index's id and position of an object, and the shortest path's parent and queue entry for it. */
+    private static final long BYTES_PER_OBJECT = 8 + 8 + 4 + 4;
 
     final HprofFile file;
     final Map<Long, String> strings = new HashMap<>();
@@ -56,6 +58,7 @@ final class HeapIndex {
                 count[0]++;
             }
         });
+        roomFor(count[0]);
         index.ids = new long[count[0]];
         index.positions = new long[count[0]];
         index.forEachRecord(false, (tag, position) -> {
@@ -67,6 +70,24 @@ final class HeapIndex {
         index.sortObjects();
         index.addClassValueRoots();
         return index;
+    }
+
+    /**
+     * The analysis runs on the heap of the server it analyses, whose other threads must not run out of memory for it:
+     * it takes at most half of what is free. The last full collection was the dump's, so what is used is about what
+     * is live.
+     *
+     * @throws IllegalStateException when the heap has no room for the index of that many objects
+     */
+    private static void roomFor(int objects) {
+        long needed = BYTES_PER_OBJECT * objects;
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (needed > free / 2) {
+            throw new IllegalStateException("no analysis of the heap dump: its " + objects + " objects need "
+                    + (needed >> 20) + " MB of heap, and only " + (free >> 20) + " MB are free, of which Find leaks"
+                    + " takes at most half (give the server a larger heap, -Xmx)");
+        }
     }
 
     /**

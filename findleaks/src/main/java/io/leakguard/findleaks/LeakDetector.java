@@ -212,6 +212,11 @@ public final class LeakDetector implements AutoCloseable {
                 }
             } catch (IllegalStateException e) {
                 survivors.forEach(t -> t.unverified = e.getMessage());
+            } catch (RuntimeException e) {
+                // A dump laid out as the reader does not expect, or a bug of the reader's: the check still answers,
+                // and only the server's log, never a Find leaks response, gets the stack trace.
+                LOG.error("leakguard: Find leaks could not analyse the heap dump", e);
+                survivors.forEach(t -> t.unverified = "the analysis of the heap dump failed: " + e);
             }
         }
         return finished(tracked.values().stream().filter(TrackedLoader::listed).map(TrackedLoader::leak)

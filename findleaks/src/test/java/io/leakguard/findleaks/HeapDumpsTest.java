@@ -27,6 +27,58 @@ class HeapDumpsTest {
         assertFalse(Files.exists(dump.getParent()));
     }
 
+    /** A node of a linked list takes 16 bytes in the heap and 33 in a dump: a 25-byte record head, an 8-byte id. */
+    private static final class Node {
+        final Node next;
+
+        Node(Node next) {
+            this.next = next;
+        }
+    }
+
+    /** Else the dump could fill the disk the server writes its logs to. */
+    @Test
+    void roomAskedForCoversTheDumpOfAHeapOfSmallObjects() {
+        Node list = null;
+        for (int i = 0; i < 3_000_000; i++) {
+            list = new Node(list);
+        }
+        ForcedGc.standard().collect();
+        long room = HeapDumps.largestDump();
+
+        long size = HeapDumps.analyse(Files::size);
+
+        assertTrue(size <= room, (size >> 20) + " MB dumped, room asked for " + (room >> 20) + " MB");
+        assertTrue(list.next != null);
+    }
+
+    /** A server killed while it dumped, by the kernel or by a forced stop, never got to delete its dump. */
+    @Test
+    void aDumpLeftByAProcessThatIsGoneIsDeletedAndOneOfALiveProcessIsNot() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path left = leftover(gone.pid());
+            Path running = leftover(alive.pid());
+
+            HeapDumps.analyse(Files::size);
+
+            assertFalse(Files.exists(left.getParent()), "the dump of a process that is gone is still there");
+            assertTrue(Files.exists(running), "the dump of a live process was deleted");
+            Files.delete(running);
+            Files.delete(running.getParent());
+        } finally {
+            alive.destroy();
+        }
+    }
+
+    private static Path leftover(long pid) throws IOException {
+        Path dump = Files.createTempDirectory("leakguard-heap-" + pid + "-").resolve("heap.hprof");
+        Files.write(dump, new byte[] {1});
+        return dump;
+    }
+
     @Test
     void dumpIsDeletedWhenTheAnalysisFails() {
         Path[] seen = new Path[1];
