@@ -127,12 +127,16 @@ public class FindLeaksServlet extends HttpServlet {
                 installed ? HtmlPage.of(request.getRequestURI(), token, shown) : HtmlPage.fail(NOT_INSTALLED));
     }
 
-    /** Leak reports name applications and classes: no cache, proxy or browser history may keep them. */
+    /**
+     * Leak reports name applications and classes: no cache, proxy or browser history may keep them, and no browser
+     * may take a text or JSON report, which quotes those names, for a page of its own.
+     */
     private static void send(HttpServletResponse response, String type, Answer answer, String body)
             throws IOException {
         response.setContentType(type);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         if (answer != null && answer.cached()) {
             response.setHeader("Age", Long.toString(answer.ageSeconds()));
         }

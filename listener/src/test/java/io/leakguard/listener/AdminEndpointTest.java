@@ -138,6 +138,8 @@ class AdminEndpointTest {
         HttpResponse<String> response = script().get(TEXT + "?format=json&explain=true");
 
         assertEquals("application/json;charset=UTF-8", response.headers().firstValue("Content-Type").orElse(""));
+        // Else a browser may take a report that quotes a class name like "<html>" for a page of its own.
+        assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
         String json = response.body();
         assertTrue(json.startsWith("{\"status\": \"OK\", \"checked\": \""), json);
         List<String> webapps = Pattern.compile("\"webapp\": \"([^\"]*)\"").matcher(json).results()
