@@ -57,6 +57,12 @@ final class HeapDumps {
         } catch (IOException e) {
             throw new IllegalStateException("heap dump failed: " + e.getMessage(), e);
         } finally {
+            if (dump != null) {
+                // The analysis read the dump through memory maps, which the JDK unmaps only once their buffers are
+                // collected: until then a deleted dump keeps its room on the disk, and one on Windows cannot be
+                // deleted. The analysis has let go of them; one collection, after the one the dump made, frees them.
+                ForcedGc.standard().collect();
+            }
             delete(dump);
             delete(directory);
         }

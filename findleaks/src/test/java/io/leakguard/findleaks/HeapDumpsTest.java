@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,28 @@ class HeapDumpsTest {
         });
         assertFalse(Files.exists(dump));
         assertFalse(Files.exists(dump.getParent()));
+    }
+
+    /**
+     * The dump is read through memory maps, which the JDK unmaps only once their buffers are collected: until then
+     * the deleted dump keeps its room on the disk, for as long as the server goes without an old collection.
+     */
+    @Test
+    void theDeletedDumpIsUnmappedOnceAnalysed() throws Exception {
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "a Linux /proc to read the maps from");
+        Path dump = HeapDumps.analyse(file -> {
+            try (HprofFile read = new HprofFile(file)) {
+                assertTrue(Files.readString(maps).contains(file.toString()), "the dump is not mapped");
+                return file;
+            }
+        });
+
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (Files.readString(maps).contains(dump.toString()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(Files.readString(maps).contains(dump.toString()), "the deleted dump is still mapped");
     }
 
     /** A node of a linked list takes 16 bytes in the heap and 33 in a dump: a 25-byte record head, an 8-byte id. */
