@@ -9,6 +9,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Live heap dumps that exist only while they are analysed. A dump holds every secret in the server's memory (session
  * data, passwords, keys), so it is written into a directory only the server's user can enter, deleted as soon as the
  * analysis ends, whatever happens, and never handed out; the dump of a process killed before it could delete it is
- * deleted by the next dump in the same temporary directory.
+ * deleted by a later dump in the same temporary directory.
  */
 final class HeapDumps {
 
@@ -24,6 +26,11 @@ final class HeapDumps {
     private static final long MARGIN = 256L << 20;
     private static final String PREFIX = "leakguard-heap-";
     private static final String DUMP = "heap.hprof";
+    /**
+     * How long a dump of a process that cannot be seen is left alone: a server in another container that shares the
+     * temporary directory has its own process ids, and may be writing or analysing it right now.
+     */
+    private static final Duration ABANDONED = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger("io.leakguard.findleaks");
 
     @FunctionalInterface
@@ -108,7 +115,8 @@ final class HeapDumps {
         String name = directory.getFileName().toString();
         int end = name.indexOf('-', PREFIX.length());
         try {
-            if (end > 0 && ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), end))).isEmpty()) {
+            if (end > 0 && ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), end))).isEmpty()
+                    && lastWritten(directory).isBefore(Instant.now().minus(ABANDONED))) {
                 delete(directory.resolve(DUMP));
                 delete(directory);
                 LOG.info("leakguard: deleted the heap dump {} left by a process that is gone", directory);
@@ -116,6 +124,16 @@ final class HeapDumps {
         } catch (RuntimeException e) {
             // Another's dump that cannot be deleted must not keep this server from looking for its own leaks.
             LOG.warn("leakguard: could not delete {}, left by a process that is gone: {}", directory, e.toString());
+        }
+    }
+
+    /** When the dump in {@code directory}, or the directory if it has none, was last written to. */
+    private static Instant lastWritten(Path directory) {
+        Path dump = directory.resolve(DUMP);
+        try {
+            return Files.getLastModifiedTime(Files.exists(dump) ? dump : directory).toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,11 +9,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A heap dump holds every secret of the server: only its user can read it, and it is gone once analysed. */
 class HeapDumpsTest {
+
+    private final List<Path> leftovers = new ArrayList<>();
 
     @Test
     void dumpIsPrivateWhileAnalysedAndDeletedAfter() {
@@ -82,24 +90,38 @@ class HeapDumpsTest {
         gone.waitFor();
         Process alive = new ProcessBuilder("sleep", "60").start();
         try {
-            Path left = leftover(gone.pid());
-            Path running = leftover(alive.pid());
+            Path left = leftover(gone.pid(), Duration.ofHours(2));
+            Path running = leftover(alive.pid(), Duration.ofHours(2));
+            // A server in another container that shares the temporary directory has a process id this one cannot see.
+            Path elsewhere = leftover(gone.pid(), Duration.ofMinutes(1));
 
             HeapDumps.analyse(Files::size);
 
             assertFalse(Files.exists(left.getParent()), "the dump of a process that is gone is still there");
             assertTrue(Files.exists(running), "the dump of a live process was deleted");
-            Files.delete(running);
-            Files.delete(running.getParent());
+            assertTrue(Files.exists(elsewhere), "a dump written a minute ago was deleted");
         } finally {
             alive.destroy();
         }
     }
 
-    private static Path leftover(long pid) throws IOException {
+    /** A dump in a directory named as HeapDumps names them, of the process {@code pid}, last written {@code age} ago. */
+    private Path leftover(long pid, Duration age) throws IOException {
         Path dump = Files.createTempDirectory("leakguard-heap-" + pid + "-").resolve("heap.hprof");
         Files.write(dump, new byte[] {1});
+        FileTime written = FileTime.from(Instant.now().minus(age));
+        Files.setLastModifiedTime(dump, written);
+        Files.setLastModifiedTime(dump.getParent(), written);
+        leftovers.add(dump);
         return dump;
+    }
+
+    @AfterEach
+    void deleteLeftovers() throws IOException {
+        for (Path dump : leftovers) {
+            Files.deleteIfExists(dump);
+            Files.deleteIfExists(dump.getParent());
+        }
     }
 
     @Test
