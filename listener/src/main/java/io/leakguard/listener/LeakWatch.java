@@ -1,5 +1,6 @@
 package io.leakguard.listener;
 
+import io.leakguard.cleanup.ReportLog;
 import io.leakguard.findleaks.LeakDetector;
 import io.leakguard.findleaks.LeakDetectorJmx;
 import io.leakguard.findleaks.ServerLeakDetector;
@@ -16,6 +17,9 @@ import org.apache.catalina.core.StandardContext;
  * alive, and publishes the detector as {@code io.leakguard:type=LeakDetector} and for the admin servlet. The loader is
  * taken just before the stop, since Tomcat's loader forgets it while stopping, and handed over once the stop is
  * complete.
+ *
+ * <p>One detector per JVM can be published. The server of another one in the same JVM (Spring Boot's management port,
+ * say) starts all the same: its detector only has the watchdog.
  */
 final class LeakWatch implements AutoCloseable {
 
@@ -25,12 +29,27 @@ final class LeakWatch implements AutoCloseable {
     private final LeakDetector detector;
     private final LeakDetectorJmx jmx;
     private final Map<Context, Stopping> stopping = new IdentityHashMap<>();
+    private final boolean published;
 
     LeakWatch(Duration watchdogDelay) {
         detector = new LeakDetector(watchdogDelay);
         jmx = new LeakDetectorJmx(detector);
-        jmx.register();
-        ServerLeakDetector.publish(detector);
+        published = publish();
+    }
+
+    private boolean publish() {
+        try {
+            ServerLeakDetector.publish(detector);
+            jmx.register();
+            return true;
+        } catch (IllegalStateException e) {
+            // Withdraws only this detector, when the MBean name was the one taken.
+            ServerLeakDetector.withdraw(detector);
+            ReportLog.logger().warn("leakguard: another server in this JVM publishes Find leaks already; this "
+                    + "server's stopped applications are checked by the watchdog only, not listed over JMX or on the "
+                    + "Find leaks page ({})", e.getMessage());
+            return false;
+        }
     }
 
     void stopping(Context context) {
@@ -58,8 +77,11 @@ final class LeakWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        ServerLeakDetector.withdraw(detector);
-        jmx.unregister();
+        // The name may be another server's detector's.
+        if (published) {
+            ServerLeakDetector.withdraw(detector);
+            jmx.unregister();
+        }
         detector.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.leakguard.listener;
 
+import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,8 @@ import io.leakguard.cleanup.Policy;
 import io.leakguard.findleaks.LeakDetectorJmx;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.EmbeddedTomcat;
+import io.leakguard.testing.Gc;
+import io.leakguard.testing.LogCapture;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import javax.management.JMException;
@@ -50,6 +53,29 @@ class LeakWatchTest {
         }
         assertTrue(jmx.queryNames(new ObjectName(LeakDetectorJmx.NAME), null).isEmpty(),
                 "the MBean outlived its server");
+    }
+
+    /**
+     * Two servers in one JVM, each with the listener (an application's own port and Spring Boot's management port,
+     * say): only one can publish Find leaks, and the other must still start and clean its applications.
+     */
+    @Test
+    void aSecondServerInTheJvmStartsAndCleansWhileTheFirstKeepsFindLeaks() throws JMException {
+        ObjectName name = new ObjectName(LeakDetectorJmx.NAME);
+        try (EmbeddedTomcat first = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            try (EmbeddedTomcat second = EmbeddedTomcat.start(new LeakPreventionListener())) {
+                Context context = second.deployPlain("threadlocal-custom", "/app");
+                second.get("/app/leak");
+                assertTrue(Gc.collected(second.undeploy(context)), log.all());
+                assertTrue(single(log.warnings("/app")).contains("fixed: entry removed"), log.all());
+            }
+            assertTrue(log.all().contains("WARNING leakguard: another server in this JVM publishes Find leaks"),
+                    log.all());
+            useAndUndeploy(first, "clean", "/tidy");
+            assertEquals(1L, jmx.getAttribute(name, "StoppedCount"), "the first server's detector is not published");
+        }
+        assertTrue(jmx.queryNames(name, null).isEmpty(), "the MBean outlived its server");
     }
 
     private static void useAndUndeploy(EmbeddedTomcat tomcat, String fixture, String path) {
