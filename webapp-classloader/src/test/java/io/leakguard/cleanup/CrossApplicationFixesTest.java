@@ -1,12 +1,15 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ProxySelector;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -97,6 +100,27 @@ class CrossApplicationFixesTest {
                     + " stopping one passed its requests on, is no longer asked: " + findings);
         } finally {
             ProxySelector.setDefault(before);
+        }
+    }
+
+    /**
+     * The stopping application cached a server library's pool in a static field. Its threads were not born in the
+     * application, so the field alone does not make the pool the application's: shut down, it would stop running the
+     * server's and the other applications' work.
+     */
+    @Test
+    void aServerPoolTheStoppingApplicationKeepsInAStaticFieldKeepsRunning() throws Exception {
+        ThreadPoolExecutor shared = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        shared.prestartAllCoreThreads();
+        try {
+            dying.newInstance(ApplicationExecutors.class).getClass().getField("shared").set(null, shared);
+
+            List<Finding> findings = Passes.findings(dying, "Executor");
+
+            assertFalse(shared.isShutdown(), "the server's pool was shut down: " + findings);
+            assertEquals(List.of(), findings);
+        } finally {
+            shared.shutdownNow();
         }
     }
 

@@ -1,12 +1,14 @@
 package io.leakguard.cleanup;
 
 import static io.leakguard.testing.Fixtures.single;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.Fixtures;
 import io.leakguard.testing.Gc;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,7 @@ class WebappThreadsTest {
                 assertTrue(warning.contains("; not fixed: still running after interrupt and "), warning);
                 assertTrue(warning.contains(" ms; stop it in contextDestroyed: until it ends it keeps the web "
                         + "application's classes in memory (its context class loader was reset)"), warning);
+                assertEquals(loader.get().getParent(), stubbornThread(loader).getContextClassLoader());
             } finally {
                 stopStubbornThread(loader);
             }
@@ -99,6 +102,11 @@ class WebappThreadsTest {
             assertTrue(single(log.warnings("/app")).endsWith(
                     "not fixed: left in place because leakguard setting threads=warn"), log.all());
         });
+    }
+
+    private static Thread stubbornThread(WeakReference<ClassLoader> loader) {
+        return Arrays.stream(LiveThreads.all()).filter(thread -> thread.getClass().getClassLoader() == loader.get())
+                .findFirst().orElseThrow(() -> new AssertionError("the stubborn thread has ended"));
     }
 
     /** Sets the flag only the fixture's own code could, so the thread does not outlive this test. */
