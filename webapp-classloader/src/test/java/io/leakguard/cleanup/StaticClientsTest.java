@@ -22,8 +22,7 @@ class StaticClientsTest {
     /** Reach reads the wrappers of Collections by their fields; so must the search, or it finds nothing in them. */
     @Test
     void aClientInAnUnmodifiableListIsFound() throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        HttpClient client = clientOf(dying);
         try {
             keep(Collections.unmodifiableList(List.of(client)));
 
@@ -39,8 +38,7 @@ class StaticClientsTest {
     /** A synchronized map's views lead back to it through their mutex: the search must not go round for good. */
     @Test
     void aClientInASynchronizedMapWithViewsIsFound() throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        HttpClient client = clientOf(dying);
         try {
             Map<String, HttpClient> clients = Collections.synchronizedMap(new HashMap<>(Map.of("api", client)));
             assertEquals(Set.of("api"), clients.keySet());
@@ -57,8 +55,7 @@ class StaticClientsTest {
 
     @Test
     void aClientInAnArrayFieldIsFound() throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        HttpClient client = clientOf(dying);
         Field pool = dying.newInstance(ApplicationClients.class).getClass().getField("pool");
         try {
             pool.set(null, new HttpClient[] {null, client});
@@ -75,8 +72,7 @@ class StaticClientsTest {
     /** Reach reads an ArrayBlockingQueue by its fields, which keep its elements in an array. */
     @Test
     void aClientInAnArrayBlockingQueueIsFound() throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .proxy((ProxySelector) dying.newInstance(ApplicationProxySelector.class)).build();
+        HttpClient client = clientOf(dying);
         try {
             keep(new ArrayBlockingQueue<>(2, false, List.of(client)));
 
@@ -93,8 +89,7 @@ class StaticClientsTest {
     @Test
     void aHolderWhoseFieldsCannotBeListedLeavesTheOtherFieldsToBeSearched() throws Exception {
         WithoutOptionalDependency partial = new WithoutOptionalDependency();
-        HttpClient client = HttpClient.newBuilder()
-                .proxy((ProxySelector) partial.newInstance(ApplicationProxySelector.class)).build();
+        HttpClient client = clientOf(partial);
         partial.newInstance(ApplicationClients.class).getClass().getField("clients")
                 .set(null, partial.newInstance(ApplicationPlugin.class));
         partial.newInstance(ApplicationCache.class).getClass().getField("entries").set(null, Map.of("api", client));
@@ -103,6 +98,12 @@ class StaticClientsTest {
 
         assertTrue(finding.message().contains("kept in static field " + ApplicationCache.class.getName()
                 + ".entries value for key \"api\", holding ProxySelector "), finding::toString);
+    }
+
+    /** A client that holds the application through the ProxySelector it was given. */
+    private static HttpClient clientOf(DyingLoader application) throws Exception {
+        return HttpClient.newBuilder().proxy((ProxySelector) application.newInstance(ApplicationProxySelector.class))
+                .build();
     }
 
     private void keep(Object clients) throws Exception {
