@@ -24,6 +24,11 @@ record BoundedCall(boolean returned, Throwable failure) {
                 + " own thread" : "failed with " + Describe.failure(failure);
     }
 
+    /** What is left, at least nothing, of a wait shared by several calls that ends at {@code deadline}, a nanoTime. */
+    static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     /** The application's method, behind whatever JDK code runs it. */
     interface Call {
         void run() throws Exception;

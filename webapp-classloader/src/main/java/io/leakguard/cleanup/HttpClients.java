@@ -305,8 +305,7 @@ final class HttpClients implements LeakCheck {
             return "shutdownNow(), which runs the application's body subscribers' onError, was still running after "
                     + wait.toMillis() + " ms, left to finish on its own thread";
         }
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, left);
+        boolean ended = (Boolean) AWAIT_TERMINATION.get().invoke(client, BoundedCall.left(deadline));
         String done;
         if (!shutdown.returned()) {
             done = "shutdownNow() failed with " + shutdown.failure().getClass().getName();

@@ -133,13 +133,8 @@ final class LoggingHandlers implements LeakCheck {
      * close() that fails or hangs leaves only its own resources open.
      */
     private static String close(Handler handler, long deadline, Duration wait) throws InterruptedException {
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        BoundedCall close = BoundedCall.run("leakguard-close-handler", handler::close, left);
-        if (close.running()) {
-            return "; its close() was still running when the " + wait.toMillis() + " ms wait was over, left to finish"
-                    + " on its own thread";
-        }
-        return close.returned() ? " and closed" : "; its close() threw " + Describe.failure(close.failure());
+        BoundedCall close = BoundedCall.run("leakguard-close-handler", handler::close, BoundedCall.left(deadline));
+        return close.returned() ? " and closed" : "; its close() " + close.notReturned(wait);
     }
 
     private static String name(Logger logger) {

@@ -43,7 +43,7 @@ final class SecurityProviders implements LeakCheck {
             }
             AtomicReference<String> name = new AtomicReference<>();
             BoundedCall naming = BoundedCall.run("leakguard-provider-name", () -> name.set(provider.getName()),
-                    left(deadline));
+                    BoundedCall.left(deadline));
             Scan.Leak leak = scan.leak("security provider " + (naming.returned() ? "[" + name.get() + "] " : "")
                     + Describe.object(provider)).createdAt(CreationSites.of(provider));
             if (!scan.fixing()) {
@@ -57,16 +57,12 @@ final class SecurityProviders implements LeakCheck {
                 continue;
             }
             BoundedCall removal = BoundedCall.run("leakguard-remove-provider",
-                    () -> Security.removeProvider(name.get()), left(deadline));
+                    () -> Security.removeProvider(name.get()), BoundedCall.left(deadline));
             if (removal.returned()) {
                 leak.fixed("removed with Security.removeProvider");
             } else {
                 leak.warned("Security.removeProvider " + removal.notReturned(wait));
             }
         }
-    }
-
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 }

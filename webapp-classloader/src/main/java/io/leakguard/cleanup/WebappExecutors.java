@@ -5,7 +5,6 @@ import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import io.leakguard.sites.CreationSites;
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -193,12 +192,11 @@ final class WebappExecutors implements LeakCheck {
             return;
         }
         long start = System.nanoTime();
-        Duration left = Duration.ofNanos(Math.max(0, deadline - start));
         AtomicInteger dropped = new AtomicInteger();
         // shutdownNow() interrupts the pool's threads, whose interrupt() an application's thread factory may have
         // made its own, closing what they block on, and the pool's shutdown hooks may be the application's too.
         BoundedCall shutdown = BoundedCall.run("leakguard-shut-down-pool", () -> dropped.set(pool.shutdownNow().size()),
-                left);
+                BoundedCall.left(deadline));
         if (!shutdown.returned()) {
             // Still running, it holds the pool's main lock, which awaitTermination() would wait for.
             leak.warned("its shutdownNow() " + shutdown.notReturned(scan.policy().threadStopWait()));

@@ -92,8 +92,7 @@ final class WebappThreads implements LeakCheck {
      * than it waits for threads to stop. Says what became of the call, as the end of a message.
      */
     private static String interrupt(Thread thread, long deadline, Duration wait) throws InterruptedException {
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        BoundedCall call = BoundedCall.run("leakguard-interrupt-thread", thread::interrupt, left);
+        BoundedCall call = BoundedCall.run("leakguard-interrupt-thread", thread::interrupt, BoundedCall.left(deadline));
         return call.returned() ? "" : "; its interrupt() " + call.notReturned(wait);
     }
 
