@@ -28,6 +28,8 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     /** The owners of the table, and the names a method of any owner is recorded by, by their length. */
     private static final byte[][][] NAMES_BY_LENGTH = byLength(Stream.concat(SiteCall.OWNERS.stream(),
             SiteCall.ALL.stream().filter(call -> call.owner().equals(SiteCall.ANY_OWNER)).map(SiteCall::name)));
+    /** The lengths of those names by their first byte, as {@link ClassBytes} takes them. */
+    private static final long[] NAME_LENGTHS = lengths(NAMES_BY_LENGTH);
 
     private final ClassBytes bytes;
     /** The Utf8 constants that spell a name of the table, by index; null while there is none, as in most classes. */
@@ -40,7 +42,7 @@ final class CallScan implements ClassBytes.Utf8Visitor {
     private SiteCall[] siteCalls;
 
     private CallScan(byte[] classfile) {
-        bytes = new ClassBytes(classfile, this);
+        bytes = new ClassBytes(classfile, this, NAME_LENGTHS);
     }
 
     static CallScan of(byte[] classfile) {
@@ -64,11 +66,7 @@ final class CallScan implements ClassBytes.Utf8Visitor {
 
     @Override
     public void visit(byte[] code, int index, int at, int length) {
-        byte[][] candidates = length < NAMES_BY_LENGTH.length ? NAMES_BY_LENGTH[length] : null;
-        if (candidates == null) {
-            return;
-        }
-        for (byte[] name : candidates) {
+        for (byte[] name : NAMES_BY_LENGTH[length]) {
             // The last byte first: names of one length share their package far more often than their end.
             if (code[at + length - 1] == name[length - 1] && Arrays.equals(code, at, at + length, name, 0, length)) {
                 if (named == null) {
@@ -85,8 +83,12 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         if (named == null) {
             return new BitSet();
         }
-        for (int i = 1; i < bytes.poolCount(); i++) {
-            int tag = bytes.tag(i);
+        // Many classes name one of the table (a start, a java/lang/Thread) and take this loop: read inline, as the
+        // walk does.
+        byte[] code = bytes.code();
+        int[] entries = bytes.entries();
+        for (int i = 1; i < entries.length; i++) {
+            int tag = code[entries[i]];
             if ((tag == ClassBytes.METHOD_REF || tag == ClassBytes.INTERFACE_METHOD_REF)
                     && (named.get(bytes.ownerName(i)) || named.get(bytes.memberName(i)))) {
                 match(i, tag);
@@ -146,14 +148,30 @@ final class CallScan implements ClassBytes.Utf8Visitor {
         return calling;
     }
 
+    /** Reads inline, as ClassBytes's walk does: this looks at every byte of a candidate class's code. */
     private boolean invokes(int from, int to) {
+        byte[] code = bytes.code();
         for (int at = from; at + 2 < to; at++) {
-            int opcode = bytes.u1(at);
-            if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE && siteCall(opcode, bytes.u2(at + 1)) != null) {
+            int opcode = code[at] & 0xFF;
+            if (opcode >= INVOKEVIRTUAL && opcode <= INVOKEINTERFACE
+                    && siteCall(opcode, (code[at + 1] & 0xFF) << 8 | code[at + 2] & 0xFF) != null) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static long[] lengths(byte[][][] namesByLength) {
+        long[] lengths = new long[256];
+        for (int length = 0; length < namesByLength.length; length++) {
+            for (byte[] name : namesByLength[length] == null ? new byte[0][] : namesByLength[length]) {
+                if (length >= Long.SIZE) {
+                    throw new IllegalStateException("a name of " + length + " characters does not fit the bit set");
+                }
+                lengths[name[0] & 0xFF] |= 1L << length;
+            }
+        }
+        return lengths;
     }
 
     private static byte[][][] byLength(Stream<String> names) {

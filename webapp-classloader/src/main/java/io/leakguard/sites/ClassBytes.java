@@ -10,6 +10,10 @@ import org.objectweb.asm.Opcodes;
 /**
  * A class file read in place: where each constant pool entry starts, and the few readings {@link CallScan} and
  * {@link SiteStubs} need. Nothing is decoded until asked for, since most classes are only walked once and dropped.
+ *
+ * <p>This runs interpreted for an application's first hundred classes or so, where a method call costs as much as
+ * reading a constant pool entry: so the loops and the readers they call read their bytes inline, not through
+ * {@link #u2}, and the walk calls its visitor only for the names it could be looking for.
  */
 final class ClassBytes {
 
@@ -34,23 +38,27 @@ final class ClassBytes {
     private final int poolEnd;
 
     /**
-     * Walks the constant pool, handing each Utf8 constant to {@code utf8s}: the walk is the one pass every class pays
-     * for, so whatever must look at every name looks during it.
+     * Walks the constant pool, handing to {@code utf8s} each Utf8 constant that could be one of the names it looks
+     * for: {@code lengths[b]} is the bit set of the lengths, all under 64, of those names that start with byte
+     * {@code b}. The walk is the one pass every class pays for, so whatever must look at every name looks during it.
      */
-    ClassBytes(byte[] code, Utf8Visitor utf8s) {
+    ClassBytes(byte[] code, Utf8Visitor utf8s, long[] lengths) {
         this.code = code;
         if (u2(6) > NEWEST_VERSION) {
             throw new IllegalArgumentException("class file version " + u2(6));
         }
-        entries = new int[u2(8)];
+        int[] starts = new int[u2(8)];
         int at = FIRST_CONSTANT;
-        for (int i = 1; i < entries.length; i++) {
-            entries[i] = at;
+        for (int i = 1; i < starts.length; i++) {
+            starts[i] = at;
             int tag = code[at];
             switch (tag) {
                 case UTF8 -> {
-                    int length = u2(at + 1);
-                    utf8s.visit(code, i, at + 3, length);
+                    int length = (code[at + 1] & 0xFF) << 8 | code[at + 2] & 0xFF;
+                    // No name is empty, so an empty constant's "first byte", the next entry's tag, never matches.
+                    if (length < Long.SIZE && (lengths[code[at + 3] & 0xFF] >>> length & 1) != 0) {
+                        utf8s.visit(code, i, at + 3, length);
+                    }
                     at += 3 + length;
                 }
                 case CLASS, 8, 16, 19, 20 -> at += 3;
@@ -64,6 +72,7 @@ final class ClassBytes {
                 default -> throw new IllegalArgumentException("constant pool tag " + tag + " at " + at);
             }
         }
+        entries = starts;
         poolEnd = at;
     }
 
@@ -76,6 +85,14 @@ final class ClassBytes {
         return code;
     }
 
+    /**
+     * Where each constant's entry starts, by index, for the loops over the whole pool that must not pay a call per
+     * entry (see the constructor). Read only.
+     */
+    int[] entries() {
+        return entries;
+    }
+
     /** The number of constant pool slots, as the class file counts them: one more than the last index. */
     int poolCount() {
         return entries.length;
@@ -86,16 +103,13 @@ final class ClassBytes {
         return poolEnd;
     }
 
-    int tag(int index) {
-        return code[entries[index]];
-    }
-
     /**
      * The index of the constant that the constant at {@code index} refers to as its {@code operand}th: a Class its
      * name, a member reference its class then its name-and-type, a name-and-type its name then its descriptor.
      */
     int reference(int index, int operand) {
-        return u2(entries[index] + 1 + 2 * operand);
+        int at = entries[index] + 1 + 2 * operand;
+        return (code[at] & 0xFF) << 8 | code[at + 1] & 0xFF;
     }
 
     /** The class a method reference names, as the Utf8 constant's index. */
@@ -149,7 +163,7 @@ final class ClassBytes {
     }
 
     int u4(int at) {
-        return u2(at) << 16 | u2(at + 2);
+        return code[at] << 24 | (code[at + 1] & 0xFF) << 16 | (code[at + 2] & 0xFF) << 8 | code[at + 3] & 0xFF;
     }
 
     /** Where the next field or method starts, after the attributes that begin at {@code at}. */

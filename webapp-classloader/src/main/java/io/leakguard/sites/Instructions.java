@@ -42,20 +42,24 @@ final class Instructions {
     private Instructions() {
     }
 
-    /** The length of the instruction at {@code pc}, in code starting at {@code codeStart}; switches pad from there. */
-    static int length(ClassBytes bytes, int pc, int codeStart) {
-        int opcode = bytes.u1(pc);
+    /**
+     * The length of the instruction at {@code pc}, in code starting at {@code codeStart}; switches pad from there.
+     * Takes the class file's bytes, not its {@link ClassBytes}: called for every instruction of a method that makes a
+     * recorded call, while the patcher still runs interpreted, a call more per instruction would double its cost.
+     */
+    static int length(byte[] code, int pc, int codeStart) {
+        int opcode = code[pc] & 0xFF;
         switch (opcode) {
             case TABLESWITCH -> {
                 int at = padded(pc, codeStart);
-                return at - pc + 12 + 4 * (bytes.u4(at + 8) - bytes.u4(at + 4) + 1);
+                return at - pc + 12 + 4 * (s4(code, at + 8) - s4(code, at + 4) + 1);
             }
             case LOOKUPSWITCH -> {
                 int at = padded(pc, codeStart);
-                return at - pc + 8 + 8 * bytes.u4(at + 4);
+                return at - pc + 8 + 8 * s4(code, at + 4);
             }
             case WIDE -> {
-                return bytes.u1(pc + 1) == IINC ? 6 : 4;
+                return (code[pc + 1] & 0xFF) == IINC ? 6 : 4;
             }
             default -> {
                 int length = LENGTHS[opcode];
@@ -74,6 +78,10 @@ final class Instructions {
         int opcode = bytes.u1(pc);
         return opcode >= 0x99 && opcode <= LOOKUPSWITCH || opcode >= 0xC6 && opcode <= 0xC9
                 || opcode == WIDE && bytes.u1(pc + 1) == RET;
+    }
+
+    private static int s4(byte[] code, int at) {
+        return code[at] << 24 | (code[at + 1] & 0xFF) << 16 | (code[at + 2] & 0xFF) << 8 | code[at + 3] & 0xFF;
     }
 
     /** Where a switch's operands start: after its opcode, at the next multiple of four from the code's start. */

@@ -299,7 +299,7 @@ final class SiteStubs {
         Deque<Construction> pending = new ArrayDeque<>();
         SuperCall superCall = null;
         byte[] code = bytes.code();
-        for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(bytes, pc, codeStart)) {
+        for (int pc = codeStart; pc < codeEnd && inPlace; pc += Instructions.length(code, pc, codeStart)) {
             int opcode = code[pc] & 0xFF;
             if (opcode == NEW && isConstructed(bytes.reference(bytes.u2(pc + 1), 0))) {
                 pending.push(new Construction(bytes.u2(pc + 1), pc, bytes.u1(pc + 3) == DUP));
@@ -352,7 +352,7 @@ final class SiteStubs {
 
     /** True for code without a branch, in which local 0 keeps {@code this} throughout. */
     private boolean keepsThis(int codeStart, int codeEnd) {
-        for (int pc = codeStart; pc < codeEnd; pc += Instructions.length(bytes, pc, codeStart)) {
+        for (int pc = codeStart; pc < codeEnd; pc += Instructions.length(bytes.code(), pc, codeStart)) {
             int opcode = bytes.u1(pc);
             if (Instructions.branches(bytes, pc) || opcode == ASTORE_0 || opcode == ASTORE && bytes.u1(pc + 1) == 0
                     || opcode == WIDE && bytes.u1(pc + 1) == ASTORE && bytes.u2(pc + 2) == 0) {
