@@ -1,5 +1,6 @@
 package io.leakguard.cleanup;
 
+import io.leakguard.cleanup.jdk.InternalField;
 import io.leakguard.cleanup.jdk.JdkInternals;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
@@ -8,6 +9,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +26,65 @@ import javax.management.NotificationBroadcasterSupport;
  * Follows references from one object to find whether it reaches the dying web application, and by which links; or,
  * for a check that must not undo another application's setting, whether it reaches another application.
  * Looks through arrays, references that are not weak, optionals, atomics, collections and maps of the JDK (through
- * their public API where it only reads their own storage) and the fields of every other object it may read, within a
- * depth and node budget; never into the container's server-wide objects ({@link Ownership#isServerWide}). It only
- * reads: no web application method runs, no monitor is awaited and no JDK structure is modified, so it is safe on
- * objects other threads are using.
+ * their public API where it only reads their own storage, the linked blocking queues through their nodes) and the
+ * fields of every other object it may read, within a depth and node budget; never into the container's server-wide
+ * objects ({@link Ownership#isServerWide}). It only reads: no web application method runs, no monitor or lock is
+ * awaited and no JDK structure is modified, so it is safe on objects other threads are using.
  */
 public final class Reach {
 
-    enum Kind { LEAF, ARRAY, REFERENCE, OPTIONAL, ATOMIC, ATOMIC_ARRAY, ITERABLE, MAP, FIELDS }
+    enum Kind { LEAF, ARRAY, REFERENCE, OPTIONAL, ATOMIC, ATOMIC_ARRAY, ITERABLE, NODES, MAP, FIELDS }
 
-    record Shape(Kind kind, Field[] fields) {
+    /** How walks look into a type: {@code fields} for FIELDS and REFERENCE, {@code nodes} for NODES. */
+    record Shape(Kind kind, Field[] fields, Nodes nodes) {
         static final Shape LEAF = new Shape(Kind.LEAF, new Field[0]);
+
+        Shape(Kind kind, Field[] fields) {
+            this(kind, fields, null);
+        }
+    }
+
+    /**
+     * The chain of nodes a linked blocking queue or deque keeps its elements in, read without its lock: where it
+     * starts, and each node's element and successor. The element of a node taken off the queue is null. A node only
+     * ever links to one further along the queue, or to itself, so following the chain always ends.
+     */
+    static final class Nodes {
+
+        private final InternalField start;
+        private final InternalField item;
+        private final InternalField next;
+
+        private Nodes(String queue, String start) {
+            this.start = JdkInternals.field(queue, start);
+            this.item = JdkInternals.field(queue + "$Node", "item");
+            this.next = JdkInternals.field(queue + "$Node", "next");
+        }
+
+        Object first(Object queue) {
+            return start.get(queue);
+        }
+
+        Object element(Object node) {
+            return item.get(node);
+        }
+
+        /**
+         * The node after {@code node}, null after the last. Taking a node off the head links it to itself (to help
+         * the collector); the nodes after it are then no longer found from it, and this throws, as an iterator that
+         * sees its collection change does.
+         */
+        Object after(Object node) {
+            Object after = next.get(node);
+            if (after == node) {
+                throw new ConcurrentModificationException("a node was taken off the queue while it was read");
+            }
+            return after;
+        }
+
+        private boolean available() {
+            return start.available() && item.available() && next.available();
+        }
     }
 
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
@@ -132,11 +182,7 @@ public final class Reach {
 
     /** Returns the path from {@code object} (exclusive) to an owned object, last link first, or null. */
     private List<Link> walk(Object object, int depth) {
-        if (depth >= maxDepth) {
-            return null;
-        }
-        if (++nodes > maxNodes || nodes % 256 == 0 && scan.expired()) {
-            cut = true;
+        if (depth >= maxDepth || spent()) {
             return null;
         }
         if (seen(object, depth)) {
@@ -188,6 +234,23 @@ public final class Reach {
                         i++;
                     }
                 }
+                case NODES -> {
+                    Nodes chain = shape.nodes();
+                    int i = 0;
+                    for (Object node = chain.first(object); node != null; node = chain.after(node)) {
+                        if (spent()) {
+                            return null;
+                        }
+                        Object element = chain.element(node);
+                        if (element != null) {
+                            List<Link> path = child(element, depth);
+                            if (path != null) {
+                                return linked(path, "element " + i, element);
+                            }
+                            i++;
+                        }
+                    }
+                }
                 case MAP -> {
                     for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
                         Object key = entry.getKey();
@@ -214,6 +277,15 @@ public final class Reach {
             cut = true;
         }
         return null;
+    }
+
+    /** Counts one more object read; true, and the walk cut short, once the node or time budget is used up. */
+    private boolean spent() {
+        if (++nodes > maxNodes || nodes % 256 == 0 && scan.expired()) {
+            cut = true;
+            return true;
+        }
+        return false;
     }
 
     private List<Link> fields(Object object, Shape shape, int depth) throws IllegalAccessException {
@@ -312,6 +384,13 @@ public final class Reach {
         if (type == AtomicReferenceArray.class) {
             return new Shape(Kind.ATOMIC_ARRAY, null);
         }
+        String linked = isJdk(type) ? LINKED_BLOCKING.get(type.getName()) : null;
+        if (linked != null) {
+            Nodes nodes = new Nodes(type.getName(), linked);
+            // Without java.util.concurrent opened the queue is not read at all, as an ArrayBlockingQueue is not:
+            // iterating it would wait for the lock its own methods may hold for good.
+            return nodes.available() ? new Shape(Kind.NODES, null, nodes) : Shape.LEAF;
+        }
         if (isIterableJdkContainer(type)) {
             return new Shape(Map.class.isAssignableFrom(type) ? Kind.MAP : Kind.ITERABLE, null);
         }
@@ -327,8 +406,8 @@ public final class Reach {
      * entries, which would modify another thread's unsynchronised map. The array-backed blocking queues iterate under
      * their lock, which their own methods hold while they run the application's code (an action given to forEach, an
      * element's compareTo or equals); their fields hold their elements in an array, or a PriorityQueue, all the same.
-     * The linked ones have the same lock, but are iterated still: read by their fields, each element would lie one
-     * link deeper than the one before it, and all past the depth limit unseen.
+     * The linked ones ({@link #LINKED_BLOCKING}) have the same lock, and are read by their nodes. LinkedTransferQueue
+     * is lock-free: its iterator takes no lock and runs no code of its elements.
      */
     private static final Set<String> SELF_STORED = Set.of(
             "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.PriorityQueue",
@@ -339,8 +418,17 @@ public final class Reach {
             "java.util.concurrent.ConcurrentSkipListMap", "java.util.concurrent.ConcurrentSkipListSet",
             "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.CopyOnWriteArraySet",
             "java.util.concurrent.ConcurrentLinkedQueue", "java.util.concurrent.ConcurrentLinkedDeque",
-            "java.util.concurrent.LinkedBlockingQueue", "java.util.concurrent.LinkedBlockingDeque",
             "java.util.concurrent.LinkedTransferQueue");
+
+    /**
+     * The JDK's linked blocking queues, each with the field of its first node. They iterate under a lock their own
+     * methods hold while they run the application's code: {@code remove(Object)} and {@code contains} call equals, as
+     * ThreadPoolExecutor.remove(task) does on its work queue. Read by their fields instead, each element would lie one
+     * link deeper than the one before it, all but the first few past the depth limit; read node by node, every element
+     * is one link from its queue, as an ArrayList's is.
+     */
+    private static final Map<String, String> LINKED_BLOCKING = Map.of(
+            "java.util.concurrent.LinkedBlockingQueue", "head", "java.util.concurrent.LinkedBlockingDeque", "first");
 
     private static boolean isIterableJdkContainer(Class<?> type) {
         String name = type.getName();

@@ -8,6 +8,7 @@ import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -101,6 +102,17 @@ final class RetainedSize {
                     }
                     size += (long) ENTRY * Math.max(read, entries(collection));
                 }
+                case NODES -> {
+                    Reach.Nodes chain = shape.nodes();
+                    int read = 0;
+                    for (Object node = chain.first(object); node != null && nodes < maxNodes;
+                            node = chain.after(node)) {
+                        nodes++;
+                        read++;
+                        size += size(chain.element(node), depth + 1);
+                    }
+                    size += (long) ENTRY * Math.max(read, entries(object));
+                }
                 case MAP -> {
                     Map<?, ?> map = (Map<?, ?>) object;
                     int read = 0;
@@ -157,10 +169,12 @@ final class RetainedSize {
 
     /**
      * How many entries a JDK collection or map holds, those the walk does not reach too, or 0 for a Hashtable, whose
-     * size() waits for its monitor, which any code may hold for good: only the entries read are counted then.
+     * size() waits for its monitor, which any code may hold for good, and a LinkedBlockingDeque, whose size() waits for
+     * the lock its own methods hold while they run the application's equals: only the entries read are counted then.
+     * A LinkedBlockingQueue counts its elements apart, and its size() takes no lock.
      */
     private static int entries(Object container) {
-        if (container instanceof Hashtable) {
+        if (container instanceof Hashtable || container instanceof LinkedBlockingDeque) {
             return 0;
         }
         return container instanceof Map<?, ?> map ? map.size() : ((Collection<?>) container).size();

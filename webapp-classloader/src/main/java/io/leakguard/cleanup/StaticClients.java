@@ -89,9 +89,10 @@ final class StaticClients {
     }
 
     /**
-     * Reads a JDK collection or map through its public API where {@link Reach} does, which never modifies it; reads a
-     * wrapper or view of one (unmodifiable, synchronized, checked, a singleton) by its fields, as Reach does too:
-     * iterating it would run what it wraps, maybe the application's own collection, or wait for its monitor.
+     * Reads a JDK collection or map through its public API where {@link Reach} does, which never modifies it, and a
+     * linked blocking queue by its nodes, whose lock its own methods may hold; reads a wrapper or view of one
+     * (unmodifiable, synchronized, checked, a singleton) by its fields, as Reach does too: iterating it would run what
+     * it wraps, maybe the application's own collection, or wait for its monitor.
      */
     private void searchContainer(Object container, String where) throws IllegalAccessException {
         searchContainer(container, where, Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -108,6 +109,11 @@ final class StaticClients {
             } else if (shape.kind() == Reach.Kind.ITERABLE) {
                 for (Object element : (Collection<?>) container) {
                     search(element, where + " element", false);
+                }
+            } else if (shape.kind() == Reach.Kind.NODES) {
+                Reach.Nodes chain = shape.nodes();
+                for (Object node = chain.first(container); node != null; node = chain.after(node)) {
+                    search(chain.element(node), where + " element", false);
                 }
             } else if (shape.kind() == Reach.Kind.MAP) {
                 for (Map.Entry<?, ?> entry : ((Map<?, ?>) container).entrySet()) {

@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Vector;
 import java.util.WeakHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
@@ -37,10 +41,13 @@ class ReachTest {
     }
 
     private Reach reach(int depth, int nodes, List<Object> serverWide) {
+        return scan(depth, nodes, new Ownership(loader, serverWide)).reach();
+    }
+
+    private static Scan scan(int depth, int nodes, Ownership ownership) {
         Policy policy = Policy.defaults().with("walkMaxDepth", String.valueOf(depth))
                 .with("walkMaxNodes", String.valueOf(nodes));
-        return new Scan(new ThreadLocalEntries(), new Ownership(loader, serverWide), "/t", policy, finding -> { })
-                .reach();
+        return new Scan(new ThreadLocalEntries(), ownership, "/t", policy, finding -> { });
     }
 
     @Test
@@ -154,24 +161,89 @@ class ReachTest {
         Map<Object, Object> map = new HashMap<>();
         map.put("key", marker);
         for (Object lockedRoot : List.of(Collections.synchronizedMap(map), new Vector<>(List.of(marker)))) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
+            assertFoundWhileHeld(lockedRoot, waiting -> {
                 synchronized (lockedRoot) {
-                    held.countDown();
-                    awaitQuietly(release);
+                    waiting.run();
                 }
             });
-            holder.start();
-            try {
-                held.await();
-                Optional<List<String>> path = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                        () -> reach(12, 100).from(List.of(lockedRoot)), lockedRoot.getClass().getName());
-                assertTrue(path.isPresent(), lockedRoot.getClass().getName());
-            } finally {
-                release.countDown();
-                holder.join();
+        }
+    }
+
+    /**
+     * A linked blocking queue or deque iterates under its lock, which its remove(Object) holds while it runs the
+     * application's equals: as ThreadPoolExecutor.remove(task) does on its work queue.
+     */
+    @Test
+    void looksIntoALinkedBlockingQueueWhoseLockAnApplicationsEqualsHoldsWithoutWaitingForIt() throws Exception {
+        for (BlockingQueue<Object> queue : List.<BlockingQueue<Object>>of(new LinkedBlockingQueue<>(),
+                new LinkedBlockingDeque<>())) {
+            queue.addAll(List.of("task", marker));
+            assertFoundWhileHeld(queue, waiting -> queue.remove(new WaitingEquals(waiting)));
+        }
+    }
+
+    /** Read by their fields, each element of a linked queue would lie one link deeper than the one before it. */
+    @Test
+    void findsAnElementFarDownALinkedBlockingQueueAtTheDepthOfTheFirst() {
+        for (BlockingQueue<Object> queue : List.<BlockingQueue<Object>>of(new LinkedBlockingQueue<>(),
+                new LinkedBlockingDeque<>())) {
+            for (int i = 0; i < 1000; i++) {
+                queue.add(i == 500 ? marker : Integer.toString(i));
             }
+            List<String> path = reach(2, 2_000).from(List.of(queue)).orElseThrow(() -> new AssertionError(queue));
+            assertEquals(2, path.size(), path.toString());
+            assertTrue(path.get(1).startsWith("element 500 " + DyingLoader.Marker.class.getName() + "@"),
+                    path.toString());
+        }
+    }
+
+    /**
+     * A node another thread took off the queue while the walk read it leads back to itself: what followed it is not
+     * read, the walk goes on with the root's next reference, and is not remembered as reaching nothing.
+     */
+    @Test
+    void stopsAtALinkedBlockingQueuesNodeTakenOffWhileRead() {
+        for (BlockingQueue<Object> queue : List.<BlockingQueue<Object>>of(new LinkedBlockingQueue<>(),
+                new LinkedBlockingDeque<>())) {
+            Object first = new Object();
+            queue.addAll(List.of(first, "second", marker));
+            Ownership ownership = new Ownership(loader, List.of());
+            Reach reach = new Reach(ownership, object -> {
+                if (object == first) {
+                    // As another thread would, at a chosen moment. Taking two off self-links the first's node in the
+                    // queue (whose head is an empty node) as in the deque.
+                    queue.poll();
+                    queue.poll();
+                }
+                return ownership.ownsObject(object);
+            }, 12, 1_000, scan(12, 1_000, ownership));
+            Object held = List.of(marker);
+            List<String> path = reach.from(List.of(queue, held)).orElseThrow(() -> new AssertionError(queue));
+            assertTrue(path.get(0).startsWith("element 1 "), path.toString());
+            assertTrue(reach.from(List.of(queue)).isPresent(), queue.getClass().getName());
+        }
+    }
+
+    /**
+     * Asserts that a walk from a list of {@code lockedRoot} finds the marker in it, and promptly, while another thread
+     * runs {@code holding}, which must run the waiting it is given while it holds the root's monitor or lock.
+     */
+    private void assertFoundWhileHeld(Object lockedRoot, Consumer<Runnable> holding) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> holding.accept(() -> {
+            held.countDown();
+            awaitQuietly(release);
+        }));
+        holder.start();
+        try {
+            held.await();
+            Optional<List<String>> path = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> reach(12, 100).from(List.of(lockedRoot)), lockedRoot.getClass().getName());
+            assertTrue(path.isPresent(), lockedRoot.getClass().getName());
+        } finally {
+            release.countDown();
+            holder.join();
         }
     }
 

@@ -9,6 +9,9 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,22 @@ class RetainedSizeTest {
             gate.running.countDown();
             gate.awaitRelease();
         }), "pending", pending, "java.util.Queue");
+    }
+
+    /**
+     * A linked blocking queue or deque iterates under its lock, which its remove(Object) holds while it runs the
+     * application's equals; the deque's size() waits for that lock too.
+     */
+    @Test
+    void aLinkedBlockingQueueIsSizedWhileItsRemoveWaitsInAnEquals() throws Exception {
+        for (BlockingQueue<Object> pending : List.<BlockingQueue<Object>>of(
+                new LinkedBlockingQueue<>(List.of(new byte[1024 * 1024])),
+                new LinkedBlockingDeque<>(List.of(new byte[1024 * 1024])))) {
+            assertSizedWhile(gate -> pending.remove(new WaitingEquals(() -> {
+                gate.running.countDown();
+                gate.awaitRelease();
+            })), "pending", pending, "java.util.Queue");
+        }
     }
 
     /** Listing the fields of a class with a field of a library the application does without fails. */

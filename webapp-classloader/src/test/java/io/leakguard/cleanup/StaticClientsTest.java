@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The HttpClients an application keeps in its static fields are found without running the application's code. */
@@ -81,6 +83,37 @@ class StaticClientsTest {
             assertTrue(finding.message().contains("kept in static field " + ApplicationClients.class.getName()
                     + ".clients element, holding ProxySelector "), finding::toString);
         } finally {
+            keep(null);
+        }
+    }
+
+    /**
+     * Reach reads a LinkedBlockingQueue by its nodes, as it iterates under a lock that its remove(Object) holds while
+     * it runs the application's equals.
+     */
+    @Test
+    void aClientInALinkedBlockingQueueIsFoundWhileItsRemoveWaitsInAnEquals() throws Exception {
+        HttpClient client = clientOf(dying);
+        LinkedBlockingQueue<Object> clients = new LinkedBlockingQueue<>(List.of(client));
+        CallbackGate gate = CallbackGate.fresh();
+        Thread holder = new Thread(() -> clients.remove(new WaitingEquals(() -> {
+            gate.running.countDown();
+            gate.awaitRelease();
+        })));
+        holder.start();
+        try {
+            assertTrue(gate.running.await(10, TimeUnit.SECONDS));
+            keep(clients);
+
+            List<Finding> findings = Passes.waitingForCode(dying, "HttpClient");
+
+            assertEquals(1, findings.size(), findings::toString);
+            assertTrue(findings.get(0).message().contains("kept in static field "
+                    + ApplicationClients.class.getName() + ".clients element, holding ProxySelector "),
+                    findings::toString);
+        } finally {
+            gate.release.countDown();
+            holder.join();
             keep(null);
         }
     }
