@@ -28,8 +28,9 @@ import javax.management.NotificationBroadcasterSupport;
  * Looks through arrays, references that are not weak, optionals, atomics, collections and maps of the JDK (through
  * their public API where it only reads their own storage, the linked blocking queues through their nodes) and the
  * fields of every other object it may read, within a depth and node budget; never into the container's server-wide
- * objects ({@link Ownership#isServerWide}). It only reads: no web application method runs, no monitor or lock is
- * awaited and no JDK structure is modified, so it is safe on objects other threads are using.
+ * objects ({@link Ownership#isServerWide}). No web application method runs and no monitor or lock is awaited, so it
+ * is safe on objects other threads are using. It changes nothing but what the JDK tidies up on any iteration: a
+ * lock-free queue's iterator unlinks the nodes other threads already took off it.
  */
 public final class Reach {
 

@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * The {@code java.net.http.HttpClient}s a dying web application keeps in its static fields, as applications are told
  * to share one client: in the field itself, in an array, a JDK collection or map there or a wrapper of one
- * (unmodifiable, synchronized), or in a field of an object of the application there, as a client library's singleton keeps its
- * client. Deeper holders are not searched: the search runs on every stop, over every initialised class of the
- * application.
+ * (unmodifiable, synchronized), or in a field of an object of the application there, as a client library's singleton
+ * keeps its client. Deeper holders are not searched: the search runs on every stop, over every initialised class of
+ * the application.
  */
 final class StaticClients {
 
