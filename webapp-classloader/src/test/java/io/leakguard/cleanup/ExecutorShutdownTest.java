@@ -1,6 +1,7 @@
 package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * shutdownNow() interrupts the pool's threads, and a thread the application's factory made runs its own interrupt(),
- * while the pool holds its main lock: that must not hold the pass, nor keep the application's other pools running.
+ * while the pool holds its main lock: that must not hold the pass, nor keep the application's other pools running. A
+ * task that ignores the interrupt keeps its pool running, which the report says.
  */
 class ExecutorShutdownTest {
 
@@ -37,6 +39,44 @@ class ExecutorShutdownTest {
             stalled.shutdownNow();
             other.shutdownNow();
         }
+    }
+
+    /** A task that ignores interrupts keeps the application's pool running past the wait: it is reported so. */
+    @Test
+    void aPoolWhoseTaskIgnoresInterruptsIsReportedStillRunning() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        ThreadPoolExecutor pool = runningDeafTask(gate);
+        try {
+            List<Finding> findings = Passes.waitingForCode(dying, "Executor");
+
+            assertEquals(1, findings.size(), findings::toString);
+            assertEquals(Outcome.WARNED, findings.get(0).outcome(), findings::toString);
+            assertTrue(findings.get(0).action().matches("still running after shutdownNow\\(\\) and \\d+ ms: one of its"
+                    + " tasks ignores interrupts; shut it down in contextDestroyed: until its threads end they keep the"
+                    + " web application's classes in memory"), findings::toString);
+            assertFalse(pool.isTerminated(), findings::toString);
+        } finally {
+            gate.release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** The application's pool, whose one thread runs a task that goes on until {@code gate} releases it. */
+    private ThreadPoolExecutor runningDeafTask(CallbackGate gate) throws Exception {
+        ThreadPoolExecutor pool = pool(false);
+        pool.execute(() -> {
+            gate.running.countDown();
+            while (true) {
+                try {
+                    gate.release.await();
+                    return;
+                } catch (InterruptedException e) {
+                    // As a task that retries whatever interrupts it does.
+                }
+            }
+        });
+        gate.running.await();
+        return pool;
     }
 
     private ThreadPoolExecutor pool(boolean stalling) throws Exception {
