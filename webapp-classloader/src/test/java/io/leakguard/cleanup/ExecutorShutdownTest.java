@@ -9,6 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +57,37 @@ class ExecutorShutdownTest {
                     + " tasks ignores interrupts; shut it down in contextDestroyed: until its threads end they keep the"
                     + " web application's classes in memory"), findings::toString);
             assertFalse(pool.isTerminated(), findings::toString);
+        } finally {
+            gate.release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The thread that stops the application interrupted while the pass waits for the pool to end: the wait was cut
+     * short, which says nothing of whether the pool's tasks heed interrupts.
+     */
+    @Test
+    void aWaitForThePoolCutShortByAnInterruptIsReportedAsSuch() throws Exception {
+        CallbackGate gate = CallbackGate.fresh();
+        ThreadPoolExecutor pool = runningDeafTask(gate);
+        AtomicReference<List<Finding>> findings = new AtomicReference<>();
+        Thread stopping = new Thread(() -> findings.set(Passes.findings(dying, "Executor",
+                Policy.defaults().with("threadStopWaitMillis", "60000"))));
+        try {
+            stopping.start();
+            while (stopping.isAlive() && Stream.of(stopping.getStackTrace())
+                    .noneMatch(frame -> frame.getMethodName().equals("awaitTermination"))) {
+                Thread.sleep(10);
+            }
+            stopping.interrupt();
+            stopping.join(20_000);
+
+            assertEquals(1, findings.get().size(), findings::toString);
+            assertEquals(Outcome.WARNED, findings.get().get(0).outcome(), findings::toString);
+            assertTrue(findings.get().get(0).action().matches("still running after shutdownNow\\(\\) when the wait"
+                    + " for it was interrupted after \\d+ ms: until its threads end they keep the web application's"
+                    + " classes in memory"), findings::toString);
         } finally {
             gate.release.countDown();
             pool.shutdownNow();
