@@ -202,18 +202,20 @@ final class WebappExecutors implements LeakCheck {
             leak.warned("its shutdownNow() " + shutdown.notReturned(scan.policy().threadStopWait()));
             return;
         }
-        boolean ended = false;
         try {
-            ended = pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                leak.fixed("shut down with shutdownNow(), " + dropped.get() + " queued task(s) dropped");
+            } else {
+                leak.warned("still running after shutdownNow() and " + (System.nanoTime() - start) / 1_000_000
+                        + " ms: one of its tasks ignores interrupts; shut it down in contextDestroyed: until its"
+                        + " threads end they keep the web application's classes in memory");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (ended) {
-            leak.fixed("shut down with shutdownNow(), " + dropped.get() + " queued task(s) dropped");
-        } else {
-            leak.warned("still running after shutdownNow() and " + (System.nanoTime() - start) / 1_000_000
-                    + " ms: one of its tasks ignores interrupts; shut it down in contextDestroyed: until its threads"
-                    + " end they keep the web application's classes in memory");
+            // Cut short, the wait says nothing of whether the pool's tasks heed interrupts.
+            leak.warned("still running after shutdownNow() when the wait for it was interrupted after "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms: until its threads end they keep the web"
+                    + " application's classes in memory");
         }
     }
 

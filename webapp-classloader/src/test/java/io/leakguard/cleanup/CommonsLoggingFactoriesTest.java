@@ -3,6 +3,7 @@ package io.leakguard.cleanup;
 import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.testing.EmbeddedTomcat;
@@ -95,11 +96,7 @@ class CommonsLoggingFactoriesTest {
     void aFactoryWhoseReleaseBlocksKeepsThePassOnlyForTheThreadStopWait() throws Exception {
         CallbackGate gate = CallbackGate.fresh();
         DyingLoader dying = new DyingLoader();
-        Field factories = LogFactory.class.getDeclaredField("factories");
-        factories.setAccessible(true);
-        @SuppressWarnings("unchecked")
-        Hashtable<ClassLoader, Object> cache = (Hashtable<ClassLoader, Object>) factories.get(null);
-        cache.put(dying, dying.newInstance(ApplicationLogFactory.class));
+        cache().put(dying, dying.newInstance(ApplicationLogFactory.class));
         try {
             List<Finding> findings = Passes.waitingForCode(dying, "LogFactory");
 
@@ -110,14 +107,39 @@ class CommonsLoggingFactoriesTest {
         }
     }
 
+    /**
+     * The application's factory's release() fails, and LogFactory, which drops the entry only after it, keeps it: the
+     * pass drops it all the same, and the application goes.
+     */
+    @Test
+    void aFactoryWhoseReleaseFailsIsRemovedFromTheCacheAllTheSame() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        cache().put(dying, dying.newInstance(ApplicationFailingLogFactory.class));
+
+        List<Finding> findings = Passes.findings(dying, "LogFactory");
+
+        assertEquals(List.of("removed from the cache, after LogFactory.release(web application loader) failed with"
+                + " java.lang.IllegalStateException: appender closed"),
+                findings.stream().map(Finding::action).toList());
+        assertNull(cached(dying), findings::toString);
+        WeakReference<ClassLoader> loader = new WeakReference<>(dying);
+        dying = null;
+        assertTrue(Gc.collected(loader), findings::toString);
+    }
+
     /** The server's cache, read as leakguard reads it. */
-    private static Object cached(ClassLoader loader) {
+    @SuppressWarnings("unchecked")
+    private static Hashtable<ClassLoader, Object> cache() {
         try {
             Field factories = LogFactory.class.getDeclaredField("factories");
             factories.setAccessible(true);
-            return ((Hashtable<?, ?>) factories.get(null)).get(loader);
+            return (Hashtable<ClassLoader, Object>) factories.get(null);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static Object cached(ClassLoader loader) {
+        return cache().get(loader);
     }
 }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whose JAAS configuration is reset: the stopping application's own goes, but another application's that delegates to
- * it is only reported, since resetting it would take that application's login entries away. The fixture
- * {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}). Read through the
- * field, as the check does, so that no test makes the JDK's default configuration.
+ * it is only reported, since resetting it would take that application's login entries away, and so is the server's
+ * own. The fixture {@code jvm-registrations} shows the leak and its fix on Tomcat ({@code JvmRegistrationsTest}). Read
+ * through the field, as the check does, so that no test makes the JDK's default configuration.
  */
 class JaasConfigurationTest {
 
@@ -56,5 +56,27 @@ class JaasConfigurationTest {
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the configuration is another application's, whose logins would lose their entries; left in"
                 + " place", finding.action());
+    }
+
+    /**
+     * The server's own configuration, as one that caches what an application's login gave it, holds the application:
+     * it is what leakguard would put back, so it stays, and is reported.
+     */
+    @Test
+    void theServersOwnConfigurationThatHoldsTheApplicationIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        LoginConfiguration server = new LoginConfiguration();
+        server.held = dying.newMarker();
+        Configuration.setConfiguration(server);
+        JaasConfiguration.remember();
+        try {
+            Finding finding = Passes.single(dying, "JaasConfiguration");
+            assertSame(server, installed.get(null));
+            assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+            assertEquals("it is the server's own configuration; left in place", finding.action());
+        } finally {
+            Configuration.setConfiguration((Configuration) before);
+            JaasConfiguration.remember();
+        }
     }
 }

@@ -127,6 +127,29 @@ class SystemStreamsTest {
                 after.finding().action());
     }
 
+    /**
+     * leakguard loaded after the application had replaced System.out, and no server start told it otherwise: the
+     * stream it took for the server's is the application's, which putting back would not let go of.
+     */
+    @Test
+    void theApplicationsStreamTakenForTheServersIsLeftInPlace() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream own = (PrintStream) dying.newInstance(ConsoleStream.class);
+        PrintStream server = System.out;
+        System.setOut(own);
+        SystemStreams.remember();
+        try {
+            Finding finding = Passes.single(dying, "SystemStream");
+            assertSame(own, System.out);
+            assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+            assertEquals("the stream leakguard took for the server's is the application's own; left in place",
+                    finding.action());
+        } finally {
+            System.setOut(server);
+            SystemStreams.remember();
+        }
+    }
+
     /** The finding, and System.out as the check left it. */
     private record After(Finding finding, PrintStream out) {
     }
