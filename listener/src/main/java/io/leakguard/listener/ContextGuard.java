@@ -3,6 +3,8 @@ package io.leakguard.listener;
 import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
 import io.leakguard.loader.LeakGuardClassLoader;
+import java.beans.PropertyChangeEvent;
+import java.beans.PropertyChangeListener;
 import java.util.Arrays;
 import org.apache.catalina.Container;
 import org.apache.catalina.ContainerEvent;
@@ -12,17 +14,22 @@ import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
 import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Loader;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardServer;
+import org.apache.catalina.core.StandardService;
 import org.apache.catalina.loader.ParallelWebappClassLoader;
 import org.apache.catalina.loader.WebappLoader;
 
 /**
  * Puts leakguard's class loader on every context of the server, those deployed later included, hands each stop's
- * report to the thread renewal and each stopped loader to the Find leaks detector. Listens to the engine and hosts for
- * new children, and to each context for its start (when its own context.xml has been read, so a {@code <Loader>} there
- * is known) and its report.
+ * report to the thread renewal and each stopped loader to the Find leaks detector. Listens to the server and its
+ * services for services and engines added later (as embedded Tomcat makes its engine on the first {@code getHost()},
+ * which may come after the server started), to the engines and hosts for new children, and to each context for its
+ * start (when its own context.xml has been read, so a {@code <Loader>} there is known) and its report.
  */
-final class ContextGuard implements ContainerListener, LifecycleListener {
+final class ContextGuard implements ContainerListener, LifecycleListener, PropertyChangeListener {
 
     private static final String STOCK_LOADER = ParallelWebappClassLoader.class.getName();
     private static final String GUARD_LOADER = LeakGuardClassLoader.class.getName();
@@ -35,6 +42,38 @@ final class ContextGuard implements ContainerListener, LifecycleListener {
         this.renewal = renewal;
         this.overlap = overlap;
         this.leaks = leaks;
+    }
+
+    /** Watches every service's engine, and the services and engines added to the server later. */
+    void watch(Server server) {
+        if (server instanceof StandardServer standard) {
+            standard.addPropertyChangeListener(this);
+        }
+        for (Service service : server.findServices()) {
+            watch(service);
+        }
+    }
+
+    private void watch(Service service) {
+        if (service instanceof StandardService standard) {
+            standard.addPropertyChangeListener(this);
+        }
+        if (service.getContainer() != null) {
+            watch(service.getContainer());
+        }
+    }
+
+    /**
+     * A service or engine added to a running server is started before the server or service says so: contexts already
+     * in it are then guarded from their next start on, a reload for one, and those deployed later from the first.
+     */
+    @Override
+    public void propertyChange(PropertyChangeEvent event) {
+        if ("service".equals(event.getPropertyName()) && event.getNewValue() instanceof Service service) {
+            watch(service);
+        } else if ("container".equals(event.getPropertyName()) && event.getNewValue() instanceof Container engine) {
+            watch(engine);
+        }
     }
 
     /** Watches this container and everything below it, now and when children are added. */

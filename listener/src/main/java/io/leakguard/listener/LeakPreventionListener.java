@@ -7,7 +7,6 @@ import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
 import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Server;
-import org.apache.catalina.Service;
 
 /**
  * leakguard for a whole Tomcat in one line of server.xml, nested in {@code <Server>}:
@@ -51,12 +50,7 @@ public class LeakPreventionListener implements LifecycleListener {
         JreOffenders.preload(settings::jreOffenderEnabled, settings.jreOffendersConfigured());
         leaks = new LeakWatch(settings.watchdogDelay());
         renewal = new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis());
-        ContextGuard guard = new ContextGuard(renewal, new TomcatOverlap(settings), leaks);
-        for (Service service : server.findServices()) {
-            if (service.getContainer() != null) {
-                guard.watch(service.getContainer());
-            }
-        }
+        new ContextGuard(renewal, new TomcatOverlap(settings), leaks).watch(server);
     }
 
     /**

@@ -57,6 +57,14 @@ class LeakPreventionListenerTest {
     }
 
     @Test
+    void webappOfAServiceAndEngineAddedAfterTheServerStartedIsGuarded() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.startThenAddService(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            assertFixedAndCollected(useAndUndeploy(tomcat, "threadlocal-custom"), log);
+        }
+    }
+
+    @Test
     void webappWithTomcatsDefaultLoaderClassIsGuardedToo() {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener());
                 LogCapture log = LogCapture.start()) {

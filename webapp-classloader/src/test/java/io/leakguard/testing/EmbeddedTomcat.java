@@ -22,8 +22,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardService;
 import org.apache.catalina.loader.ParallelWebappClassLoader;
 import org.apache.catalina.loader.WebappLoader;
 import org.apache.catalina.startup.ContextConfig;
@@ -40,7 +43,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
     private final Path baseDir;
     private final Connector connector;
 
-    private EmbeddedTomcat(int requestThreads, LifecycleListener[] serverListeners)
+    private EmbeddedTomcat(int requestThreads, boolean serviceLater, LifecycleListener[] serverListeners)
             throws IOException, LifecycleException {
         baseDir = Files.createTempDirectory("leakguard-tomcat");
         Files.createDirectories(baseDir.resolve("webapps"));
@@ -51,27 +54,47 @@ public final class EmbeddedTomcat implements AutoCloseable {
         if (requestThreads > 0) {
             connector.setProperty("maxThreads", Integer.toString(requestThreads));
         }
+        Server server = tomcat.getServer();
+        for (LifecycleListener listener : serverListeners) {
+            server.addLifecycleListener(listener);
+        }
+        if (serviceLater) {
+            server.removeService(tomcat.getService());
+            tomcat.start();
+            // Tomcat's getService() and getEngine() take the server's first service, and make its engine when asked.
+            Service service = new StandardService();
+            service.setName("Tomcat");
+            server.addService(service);
+        }
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
-        for (LifecycleListener listener : serverListeners) {
-            tomcat.getServer().addLifecycleListener(listener);
+        if (!serviceLater) {
+            tomcat.start();
         }
-        tomcat.start();
     }
 
     /** A started Tomcat; the server listeners are added before it starts, as server.xml would have them. */
     public static EmbeddedTomcat start(LifecycleListener... serverListeners) {
-        return start(0, serverListeners);
+        return start(0, false, serverListeners);
     }
 
     /** A started Tomcat that serves every request on one thread, where two applications' requests must meet. */
     public static EmbeddedTomcat startWithOneRequestThread(LifecycleListener... serverListeners) {
-        return start(1, serverListeners);
+        return start(1, false, serverListeners);
     }
 
-    private static EmbeddedTomcat start(int requestThreads, LifecycleListener... serverListeners) {
+    /**
+     * A Tomcat whose server started without a service: its service, connector, engine and host are added to the
+     * running server, as an embedding application may add them.
+     */
+    public static EmbeddedTomcat startThenAddService(LifecycleListener... serverListeners) {
+        return start(0, true, serverListeners);
+    }
+
+    private static EmbeddedTomcat start(int requestThreads, boolean serviceLater,
+            LifecycleListener... serverListeners) {
         try {
-            return new EmbeddedTomcat(requestThreads, serverListeners);
+            return new EmbeddedTomcat(requestThreads, serviceLater, serverListeners);
         } catch (IOException | LifecycleException e) {
             throw new IllegalStateException("embedded Tomcat did not start", e);
         }
