@@ -231,9 +231,20 @@ public final class LeakDetector implements AutoCloseable {
     private void forgetCollected() {
         Reference<? extends ClassLoader> gone;
         while ((gone = collectedLoaders.poll()) != null) {
-            if (tracked.remove(((TrackedLoader) gone).serial) != null) {
-                collected.incrementAndGet();
+            forget((TrackedLoader) gone);
+        }
+        // A collection clears a phantom reference at once, but the JDK's reference handler queues it a moment later:
+        // a check right after a collection must not list a loader proven held before that is gone by now.
+        for (TrackedLoader loader : tracked.values()) {
+            if (loader.refersTo(null)) {
+                forget(loader);
             }
+        }
+    }
+
+    private void forget(TrackedLoader loader) {
+        if (tracked.remove(loader.serial) != null) {
+            collected.incrementAndGet();
         }
     }
 

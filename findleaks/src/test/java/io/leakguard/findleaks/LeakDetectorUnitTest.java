@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The detector's bookkeeping with plain class loaders standing in for web applications. */
@@ -121,6 +122,21 @@ class LeakDetectorUnitTest {
             assertTrue(leaks.get(0).heldBy().startsWith("local variable in thread \"main\""), leaks.get(0).heldBy());
         }
         assertTrue(held != null);
+    }
+
+    /** A renewed thread frees an application a check proved held: the next check must not list it still. */
+    @Test
+    void aLoaderFreedAfterACheckIsNoLongerListed() {
+        AtomicReference<ClassLoader> holder = new AtomicReference<>(new URLClassLoader(new URL[0], null));
+        try (LeakDetector detector = new LeakDetector(NO_WATCHDOG)) {
+            detector.stopped(holder.get(), "/renewed", Instant.now());
+            assertEquals(List.of("/renewed"), detector.findLeaks().stream().map(LeakedWebapp::webapp).toList());
+
+            holder.set(null);
+
+            assertEquals(List.of(), detector.findLeaks());
+            assertEquals(1, detector.collectedCount());
+        }
     }
 
     @Test

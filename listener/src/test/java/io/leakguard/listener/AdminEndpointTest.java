@@ -109,6 +109,9 @@ class AdminEndpointTest {
         assertTrue(lines[lines.length - 1].endsWith("a new check runs at most every 10 s)"), response.body());
         assertTrue(response.headers().firstValue("Age").isPresent(), response.headers().toString());
         assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
+        // Plain text, never a page: the report quotes names the web applications chose.
+        assertEquals("text/plain;charset=UTF-8", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals(checksBefore, checkCount(), "a request within the interval must not check again");
     }
 
@@ -167,6 +170,8 @@ class AdminEndpointTest {
         HttpResponse<String> page = browser.get(HTML);
         assertEquals(200, page.statusCode(), page.body());
         assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+        assertEquals("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                page.headers().firstValue("Content-Security-Policy").orElse(""));
         Matcher token = Pattern.compile("name=\"leakguardToken\" value=\"([A-Za-z0-9_-]{43})\"").matcher(page.body());
         assertTrue(token.find(), page.body());
 

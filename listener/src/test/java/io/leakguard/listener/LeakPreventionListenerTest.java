@@ -18,14 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.apache.catalina.Container;
 import org.apache.catalina.Context;
 import org.apache.catalina.Engine;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardThreadExecutor;
+import org.apache.catalina.loader.WebappClassLoaderBase;
 import org.apache.catalina.loader.WebappLoader;
+import org.apache.tomcat.util.threads.Constants;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,58 @@ class LeakPreventionListenerTest {
             assertTrue(context.getLoader().getClassLoader() instanceof LeakGuardClassLoader);
             request(tomcat, "/app/leak", 4);
             assertFixedAndCollected(tomcat.undeploy(context), log);
+        }
+    }
+
+    /** A context that asks its server for classes first ({@code delegate="true"}) still does under leakguard. */
+    @Test
+    void webappThatDelegatesFirstKeepsDoingSoWithLeakGuardsLoader() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener(), DELEGATE_FIRST)) {
+            Context context = tomcat.deployPlain("clean", "/app");
+            WebappClassLoaderBase loader = (WebappClassLoaderBase) context.getLoader().getClassLoader();
+            assertTrue(loader instanceof LeakGuardClassLoader, loader.getClass().getName());
+            assertTrue(loader.getDelegate(), "the guarded loader looks in the web application first");
+        }
+    }
+
+    /** Every context of the host delegates first, as {@code <Context delegate="true">} in its context.xml makes it. */
+    private static final LifecycleListener DELEGATE_FIRST = event -> {
+        if (Lifecycle.BEFORE_START_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Server server) {
+            server.findServices()[0].getContainer().findChildren()[0].addContainerListener(added -> {
+                if (Container.ADD_CHILD_EVENT.equals(added.getType()) && added.getData() instanceof StandardContext c) {
+                    c.setDelegate(true);
+                }
+            });
+        }
+    };
+
+    /**
+     * Tomcat's own checks would run while the JVM shuts down, when every loader goes anyway: leakguard switches them
+     * off then, as it skips its own pass.
+     */
+    @Test
+    void tomcatsOwnChecksAreSkippedWhenTheJvmShutsDown() {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(new LeakPreventionListener())) {
+            Context context = tomcat.deployPlain("clean", "/app");
+            WebappClassLoaderBase loader = (WebappClassLoaderBase) context.getLoader().getClassLoader();
+            assertTrue(loader.getSkipMemoryLeakChecksOnJvmShutdown());
+        }
+    }
+
+    /** With leakguard's ThreadLocal check off, Tomcat's is the only one left to report those leaks: it stays on. */
+    @Test
+    void withLeakGuardsThreadLocalCheckOffTomcatsStillReports() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "off");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener); LogCapture log = LogCapture.start();
+                TomcatLog tomcatLog = TomcatLog.start()) {
+            useAndUndeploy(tomcat, "threadlocal-custom");
+            assertEquals(List.of(), log.warnings("/app"));
+            List<String> reports = tomcatLog.threadLocalReports();
+            assertFalse(reports.isEmpty(), "Tomcat's ThreadLocal check was switched off");
+            reports.forEach(report -> assertTrue(report.startsWith("The web application [app] created a ThreadLocal "
+                    + "with key of type [io.leakguard.fixture.threadlocalcustom.CustomThreadLocalServlet"
+                    + ".CounterThreadLocal]"), report));
         }
     }
 
@@ -243,21 +299,24 @@ class LeakPreventionListenerTest {
 
     /**
      * Once every thread older than the stop has ended, the connector's pool makes its threads with Tomcat's factory
-     * again; idle threads end only after a task, so requests keep coming until then.
+     * again, and renews them at Tomcat's pace again; idle threads end only after a task, so requests keep coming until
+     * then.
      */
     private static void assertConnectorFactoryGivenBack(EmbeddedTomcat tomcat, Context healthy) {
         Server server = ((Engine) healthy.getParent().getParent()).getService().getServer();
-        for (int i = 0; i < 600 && !tomcatFactoriesOnly(server); i++) {
+        for (int i = 0; i < 600 && !givenBack(server); i++) {
             tomcat.get("/ok/leak");
             sleep(20);
         }
-        assertTrue(tomcatFactoriesOnly(server), PooledExecutor.of(server).stream()
-                .map(pool -> pool.name + ": " + pool.threadFactory()).toList().toString());
+        assertTrue(givenBack(server), PooledExecutor.of(server).stream()
+                .map(pool -> pool.name + ": " + pool.threadFactory() + ", renewal delay " + pool.renewalDelay())
+                .toList().toString());
     }
 
-    private static boolean tomcatFactoriesOnly(Server server) {
+    private static boolean givenBack(Server server) {
         return PooledExecutor.of(server).stream()
-                .allMatch(pool -> pool.threadFactory().orElseThrow() instanceof TaskThreadFactory);
+                .allMatch(pool -> pool.threadFactory().orElseThrow() instanceof TaskThreadFactory
+                        && pool.renewalDelay() == Constants.DEFAULT_THREAD_RENEWAL_DELAY);
     }
 
     /** The connector takes its threads from a shared {@code <Executor>}, as {@code executor="sharedPool"} makes it. */

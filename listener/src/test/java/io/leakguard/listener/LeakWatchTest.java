@@ -31,12 +31,7 @@ class LeakWatchTest {
 
     @Test
     void aLeakLeftInPlaceIsFoundAndExplainedOverJmxAndACleanWebappIsNot() throws JMException {
-        LeakPreventionListener listener = new LeakPreventionListener();
-        // Leave the leak in place, so that there is something to find.
-        listener.setProperty("threadLocals", "warn");
-        listener.setProperty("renewal", "off");
-        listener.setProperty("findLeaksWatchdogSeconds", "0");
-        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener)) {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(leavingLeaksInPlace())) {
             useAndUndeploy(tomcat, "threadlocal-value", "/leaky");
             useAndUndeploy(tomcat, "clean", "/tidy");
             ObjectName name = new ObjectName(LeakDetectorJmx.NAME);
@@ -53,6 +48,20 @@ class LeakWatchTest {
         }
         assertTrue(jmx.queryNames(new ObjectName(LeakDetectorJmx.NAME), null).isEmpty(),
                 "the MBean outlived its server");
+    }
+
+    /** Parallel deployment: an application is listed by the name Tomcat knows it by, with its version. */
+    @Test
+    void aVersionedApplicationIsListedWithItsVersion() throws JMException {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.start(leavingLeaksInPlace())) {
+            useAndUndeploy(tomcat, tomcat.deployVersion("threadlocal-value", "/shop", "2"), "/shop");
+
+            String[] leaks = (String[]) jmx.invoke(new ObjectName(LeakDetectorJmx.NAME), "findLeaks", new Object[0],
+                    new String[0]);
+
+            assertEquals(1, leaks.length, Arrays.toString(leaks));
+            assertTrue(leaks[0].startsWith("/shop##2 stopped "), leaks[0]);
+        }
     }
 
     /**
@@ -78,8 +87,20 @@ class LeakWatchTest {
         assertTrue(jmx.queryNames(name, null).isEmpty(), "the MBean outlived its server");
     }
 
+    /** Leaves the leaks in place, so that there is something to find, and checks only when asked. */
+    private static LeakPreventionListener leavingLeaksInPlace() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("threadLocals", "warn");
+        listener.setProperty("renewal", "off");
+        listener.setProperty("findLeaksWatchdogSeconds", "0");
+        return listener;
+    }
+
     private static void useAndUndeploy(EmbeddedTomcat tomcat, String fixture, String path) {
-        Context context = tomcat.deployPlain(fixture, path);
+        useAndUndeploy(tomcat, tomcat.deployPlain(fixture, path), path);
+    }
+
+    private static void useAndUndeploy(EmbeddedTomcat tomcat, Context context, String path) {
         for (int i = 0; i < 4; i++) {
             tomcat.get(path + "/leak");
         }

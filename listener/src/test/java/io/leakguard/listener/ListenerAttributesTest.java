@@ -10,6 +10,7 @@ import io.leakguard.testing.EmbeddedTomcat;
 import io.leakguard.testing.LogCapture;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,8 @@ class ListenerAttributesTest {
         "renewal            | weekly    | attribute [renewal] is [weekly]; accepted values: leaks, always, off",
         "renewalDelayMillis | -1        | attribute [renewalDelayMillis] is [-1]; accepted values: a whole number >= 0",
         "jreOffenders       | maybe     | attribute [jreOffenders] is [maybe]; accepted values: on, off",
+        "findLeaksWatchdogSeconds | -5 | attribute [findLeaksWatchdogSeconds] is [-5]; accepted values: a whole number"
+                + " >= 0",
         "jreOffender.noSuch | off       | unknown JRE offender in attribute [jreOffender.noSuch]; known offenders:",
     })
     void wrongAttributeStopsTheStart(String attribute, String value, String expected) {
@@ -71,6 +74,37 @@ class ListenerAttributesTest {
                     + " initialised)"), log.messages().stream().filter(m -> m.startsWith("WARNING")).toList());
             assertTrue(LISTED_CLASS_INITIALISED.get(), "the class after the missing one was not initialised");
         }
+    }
+
+    /** The catalogue's attribute switches every entry off, whatever their defaults. */
+    @Test
+    void jreOffendersOffPreloadsNothing() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("jreOffenders", "off");
+        String neededHere = JreOffenders.catalogue().stream().filter(JreOffender::mattersHere).map(JreOffender::id)
+                .collect(Collectors.joining(", "));
+        try (LogCapture log = LogCapture.start(); EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener)) {
+            assertTrue(preloads(log).startsWith("INFO leakguard: JRE offenders preloaded on JDK "
+                    + Runtime.version().feature() + ": none; failed: none; switched off: " + neededHere
+                    + "; not needed on this JDK: "), log.all());
+        }
+    }
+
+    /** An entry's own attribute switches that entry off, and no other. */
+    @Test
+    void jreOffenderOffSwitchesThatEntryOff() {
+        LeakPreventionListener listener = new LeakPreventionListener();
+        listener.setProperty("jreOffender.appContext", "off");
+        try (LogCapture log = LogCapture.start(); EmbeddedTomcat tomcat = EmbeddedTomcat.start(listener)) {
+            String preloads = preloads(log);
+            assertTrue(preloads.contains("; switched off: appContext; not needed on this JDK: "), preloads);
+            assertTrue(preloads.contains(": driverManager, jarUrlCaching, "), preloads);
+        }
+    }
+
+    private static String preloads(LogCapture log) {
+        return log.messages().stream().filter(m -> m.startsWith("INFO leakguard: JRE offenders preloaded on JDK "))
+                .findFirst().orElseThrow(() -> new AssertionError(log.all()));
     }
 
     private static String causes(Throwable failure) {

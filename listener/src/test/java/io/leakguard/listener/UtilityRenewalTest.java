@@ -64,6 +64,8 @@ class UtilityRenewalTest {
             assertTrue(log.all().contains("INFO leakguard: [/app] renewing Tomcat's utility threads [" + holder
                     + "], each as it ends its current task"), log.all());
             assertRenewed(log, "/app", holder);
+            // The connector's threads held nothing: renewal=leaks leaves their pool alone.
+            assertFalse(log.all().contains("renewing the threads of"), log.all());
 
             // The background processor is a periodic task of the same pool: it must have survived the renewal.
             Context again = tomcat.deployPlain(FIXTURE, "/again");

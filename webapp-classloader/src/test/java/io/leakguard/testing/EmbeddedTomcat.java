@@ -135,8 +135,17 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Deploys a WAR file or an unpacked web application directory at {@code path}, with the given loader or none. */
     public Context deploy(Path docBase, String path, WebappLoader loader) {
+        return deploy(docBase, path, path, loader);
+    }
+
+    /** Deploys a fixture as one version of the application at {@code path}, as parallel deployment names it. */
+    public Context deployVersion(String fixture, String path, String version) {
+        return deploy(fixtureWar(fixture), path + "##" + version, path, null);
+    }
+
+    private Context deploy(Path docBase, String name, String path, WebappLoader loader) {
         StandardContext context = new StandardContext();
-        context.setName(path);
+        context.setName(name);
         context.setPath(path);
         context.setDocBase(docBase.toString());
         if (loader != null) {
