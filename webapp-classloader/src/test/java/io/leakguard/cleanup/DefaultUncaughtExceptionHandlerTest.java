@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.leakguard.testing.ServerStarted;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Whose default uncaught exception handler is reset: only the stopping application's. Another application's that it
- * passes on to stays ({@code CrossApplicationFixesTest}); the fixture {@code jvm-registrations} shows the leak and its
- * fix on Tomcat ({@code JvmRegistrationsTest}).
+ * Whose default uncaught exception handler is replaced, and by what: only the stopping application's, by the server's
+ * from before any application or else by none. Another application's that it passes on to stays
+ * ({@code CrossApplicationFixesTest}); the fixture {@code jvm-registrations} shows the leak and its fix on Tomcat
+ * ({@code JvmRegistrationsTest}).
  */
+@ExtendWith(ServerStarted.class)
 class DefaultUncaughtExceptionHandlerTest {
 
     private final Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
