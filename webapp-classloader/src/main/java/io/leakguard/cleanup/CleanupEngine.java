@@ -32,9 +32,9 @@ public final class CleanupEngine {
     /**
      * Takes note of what the server has set JVM-wide by now, to give it back when a web application replaced it:
      * {@code System.out} and {@code System.err}, the JAAS login configuration, the JDBC log writer, the signal
-     * handlers, and the deserialization filter and filter factory. Called by a container once its own start-up has
-     * set them and before any web application starts; without the call, leakguard takes what was in place when it
-     * loaded.
+     * handlers, the deserialization filter and filter factory, and the default uncaught exception handler. Called by a
+     * container once its own start-up has set them and before any web application starts; without the call, leakguard
+     * takes what was in place when it loaded.
      */
     public static void serverInitialising() {
         SystemStreams.remember();
@@ -42,6 +42,7 @@ public final class CleanupEngine {
         JdbcLogWriter.remember();
         SignalHandlers.remember();
         SerialFilters.remember();
+        DefaultUncaughtExceptionHandler.remember();
     }
 
     public Report clean(ClassLoader dying, String webapp, Policy policy) {

@@ -58,7 +58,7 @@ final class JdbcLogWriter implements LeakCheck {
         } else if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the " + name + " is another application's, whose JDBC logging would end; left in place");
         } else if (current == logStream() || current == DriverManager.getLogWriter()) {
-            leak.fixed(server.restore(scan.ownership()));
+            leak.fixed(server.restore(scan));
         }
         // Otherwise another thread set its own while the chain was searched, which does not hold the application.
     }
@@ -80,16 +80,19 @@ final class JdbcLogWriter implements LeakCheck {
 
         /**
          * Puts the server's stream, or else its writer, back, and says which. What leakguard took for the server's is
-         * an application's when leakguard came after it: none then.
+         * an application's when leakguard came after it: none then. A stream set makes DriverManager wrap it in a
+         * writer of the JDK's class, which is the stream's; and a writer of the JDK's class may write to the
+         * application's.
          */
         @SuppressWarnings("deprecation")
-        String restore(Ownership ownership) {
-            if (isServers(stream, ownership)) {
-                DriverManager.setLogStream(stream);
-                return "DriverManager.setLogStream(" + Describe.object(stream) + "): the server's, from before any"
-                        + " application";
-            }
-            if (isServers(writer, ownership)) {
+        String restore(Scan scan) {
+            if (stream != null) {
+                if (isServers(stream, scan)) {
+                    DriverManager.setLogStream(stream);
+                    return "DriverManager.setLogStream(" + Describe.object(stream) + "): the server's, from before"
+                            + " any application";
+                }
+            } else if (isServers(writer, scan)) {
                 DriverManager.setLogWriter(writer);
                 return "DriverManager.setLogWriter(" + Describe.object(writer) + "): the server's, from before any"
                         + " application";
@@ -98,8 +101,9 @@ final class JdbcLogWriter implements LeakCheck {
             return "DriverManager.setLogWriter(null): JDBC logging is off, as by default";
         }
 
-        private static boolean isServers(Object logging, Ownership ownership) {
-            return logging != null && ownership.isServers(logging.getClass().getClassLoader());
+        private static boolean isServers(Object logging, Scan scan) {
+            return logging != null && scan.ownership().isServers(logging.getClass().getClassLoader())
+                    && scan.reach().chain(logging).isEmpty();
         }
     }
 }

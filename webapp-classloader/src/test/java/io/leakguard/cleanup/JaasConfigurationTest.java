@@ -2,6 +2,7 @@ package io.leakguard.cleanup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Field;
@@ -42,6 +43,44 @@ class JaasConfigurationTest {
         Finding finding = Passes.single(dying, "JaasConfiguration");
         assertNotSame(own, installed.get(null));
         assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+    }
+
+    @Test
+    void theServersConfigurationFromBeforeTheApplicationIsPutBack() throws Exception {
+        LoginConfiguration server = new LoginConfiguration();
+        Configuration.setConfiguration(server);
+        JaasConfiguration.remember();
+        DyingLoader dying = new DyingLoader();
+        Configuration.setConfiguration((Configuration) dying.newInstance(LoginConfiguration.class));
+        try {
+            Finding finding = Passes.single(dying, "JaasConfiguration");
+            assertSame(server, installed.get(null));
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+            assertEquals("Configuration.setConfiguration(" + Describe.object(server) + ")", finding.action());
+        } finally {
+            Configuration.setConfiguration((Configuration) before);
+            JaasConfiguration.remember();
+        }
+    }
+
+    /**
+     * leakguard came after the application installed its configuration: what it took for the server's is not put
+     * back.
+     */
+    @Test
+    void theApplicationsConfigurationTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        Configuration.setConfiguration((Configuration) dying.newInstance(LoginConfiguration.class));
+        JaasConfiguration.remember();
+        try {
+            Finding finding = Passes.single(dying, "JaasConfiguration");
+            assertNull(installed.get(null));
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+            assertEquals("reset to none: the JDK makes its own default again on next use", finding.action());
+        } finally {
+            Configuration.setConfiguration((Configuration) before);
+            JaasConfiguration.remember();
+        }
     }
 
     @Test

@@ -53,6 +53,55 @@ class JdbcLogWriterTest {
                 + " application", finding.action());
     }
 
+    /**
+     * leakguard came after the application set its stream: what it took for the server's is the application's, and
+     * the writer DriverManager wrapped around it, of the JDK's own class, is the application's stream all the same.
+     */
+    @Test
+    void theApplicationsStreamTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogStream((PrintStream) dying.newInstance(ConsoleStream.class));
+        CleanupEngine.serverInitialising();
+
+        assertTurnedOff(Passes.single(dying, "JdbcLogWriter"));
+    }
+
+    /** Another application's stream, taken for the server's, is not put back by way of DriverManager's writer. */
+    @Test
+    void anotherApplicationsStreamTakenForTheServersIsNotPutBack() throws Exception {
+        DriverManager.setLogStream((PrintStream) new DyingLoader().newInstance(ConsoleStream.class));
+        CleanupEngine.serverInitialising();
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
+
+        assertTurnedOff(Passes.single(dying, "JdbcLogWriter"));
+    }
+
+    /** A writer of the JDK's class taken for the server's that writes to the application's is the application's. */
+    @Test
+    void aJdkWriterAroundTheApplicationsTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogWriter(new PrintWriter((PrintWriter) dying.newInstance(LogWriter.class), true));
+        CleanupEngine.serverInitialising();
+
+        assertTurnedOff(Passes.single(dying, "JdbcLogWriter"));
+    }
+
+    @Test
+    void theServersWriterFromBeforeTheApplicationIsPutBack() throws Exception {
+        PrintWriter servers = new PrintWriter(new ByteArrayOutputStream(), true);
+        DriverManager.setLogWriter(servers);
+        CleanupEngine.serverInitialising();
+        DyingLoader dying = new DyingLoader();
+        DriverManager.setLogWriter((PrintWriter) dying.newInstance(LogWriter.class));
+
+        Finding finding = Passes.single(dying, "JdbcLogWriter");
+        assertSame(servers, DriverManager.getLogWriter());
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+        assertEquals("DriverManager.setLogWriter(" + Describe.object(servers) + "): the server's, from before any"
+                + " application", finding.action());
+    }
+
     @Test
     void anotherApplicationsWriterThatPassesMessagesToThisOnesIsLeftInPlace() throws Exception {
         DyingLoader dying = new DyingLoader();
@@ -70,6 +119,13 @@ class JdbcLogWriterTest {
         PrintWriter other = (PrintWriter) new DyingLoader().newInstance(LogWriter.class);
         other.getClass().getField("held").set(other, dying.newInstance(LogWriter.class));
         return other;
+    }
+
+    private static void assertTurnedOff(Finding finding) {
+        assertNull(DriverManager.getLogStream());
+        assertNull(DriverManager.getLogWriter());
+        assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+        assertEquals("DriverManager.setLogWriter(null): JDBC logging is off, as by default", finding.action());
     }
 
     private static void assertLeftInPlace(ClassLoader dying, PrintWriter writer) {

@@ -84,6 +84,34 @@ class NotificationListenersTest {
         }
     }
 
+    /**
+     * One listener of the server's, registered twice: with the stopping application's filter, and with another
+     * application's handback, which holds the stopping application's object. Only the first registration is this
+     * application's to take off; the other application would hear no more notifications without the second.
+     */
+    @Test
+    void aRegistrationWithAnotherApplicationsHandbackIsLeftWhileTheApplicationsGoes() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        NotificationEmitter memory = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
+        ServerListener listener = new ServerListener();
+        NotificationFilter own = (NotificationFilter) dying.newInstance(ApplicationFilter.class);
+        memory.addNotificationListener(listener, own, null);
+        Object others = new DyingLoader().newInstance(ApplicationListener.class);
+        others.getClass().getField("held").set(others, dying.newMarker());
+        memory.addNotificationListener(listener, null, others);
+        try {
+            Finding finding = Passes.single(dying, "NotificationListener");
+            assertEquals(Outcome.FIXED, finding.outcome(), finding.message());
+            assertEquals("removed with removeNotificationListener; 1 registration(s) of it left in place: another"
+                    + " application's listener, filter or handback leads to this application, and that application"
+                    + " would hear no more notifications", finding.action());
+            assertThrows(ListenerNotFoundException.class, () -> memory.removeNotificationListener(listener, own, null));
+        } finally {
+            // Throws if the other application's registration was taken off, and the test fails.
+            memory.removeNotificationListener(listener, null, others);
+        }
+    }
+
     /** What Tomcat registers for each application (its loader, its context) is in the MBean server until it is gone. */
     public interface HeldView {
         Object getHeld();

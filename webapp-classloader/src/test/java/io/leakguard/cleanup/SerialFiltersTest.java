@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.leakguard.testing.ServerStarted;
+import java.io.ObjectInputFilter;
 import java.lang.reflect.Field;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,7 @@ class SerialFiltersTest {
     void putTheServersBack() throws IllegalAccessException {
         filter.set(null, serversFilter);
         factory.set(null, serversFactory);
+        SerialFilters.remember();
     }
 
     @Test
@@ -65,5 +67,54 @@ class SerialFiltersTest {
         assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
         assertEquals("the deserialization filter is another application's, whose deserialization it would no longer"
                 + " guard; left in place", finding.action());
+    }
+
+    /**
+     * leakguard came after the application installed its filter: what it took for the server's is the application's
+     * own, and putting it back would keep the application.
+     */
+    @Test
+    void theApplicationsFilterTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        assertTakenForTheServersIsLeftInPlace(dying, dying.newInstance(ApplicationSerialFilter.class));
+    }
+
+    /** The same with a filter of the JDK's class that the application made from its own: it is the application's. */
+    @Test
+    void aJdkFilterAroundTheApplicationsTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        assertTakenForTheServersIsLeftInPlace(dying, ObjectInputFilter.merge(
+                (ObjectInputFilter) dying.newInstance(ApplicationSerialFilter.class),
+                ObjectInputFilter.Config.createFilter("java.base/*")));
+    }
+
+    /**
+     * Every ObjectInputStream asks the factory for its filter, and the JDK has none only when its
+     * {@code jdk.serialFilterFactory} names one it could not make: none put back would fail every deserialization.
+     */
+    @Test
+    void aFactoryIsNotTakenAwayWhenTheServerHadNone() throws Exception {
+        factory.set(null, null);
+        SerialFilters.remember();
+        DyingLoader dying = new DyingLoader();
+        Object own = dying.newInstance(ApplicationSerialFilter.class);
+        factory.set(null, own);
+
+        Finding finding = Passes.single(dying, "SerialFilter");
+        assertSame(own, factory.get(null));
+        assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+        assertEquals("the server had no deserialization filter factory to put back; left in place", finding.action());
+    }
+
+    /** What the application set before leakguard took note of the server's filter holds the application. */
+    private void assertTakenForTheServersIsLeftInPlace(ClassLoader dying, Object installed) throws Exception {
+        filter.set(null, installed);
+        SerialFilters.remember();
+
+        Finding finding = Passes.single(dying, "SerialFilter");
+        assertSame(installed, filter.get(null));
+        assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+        assertEquals("the deserialization filter leakguard took for the server's is an application's; left in place",
+                finding.action());
     }
 }

@@ -58,6 +58,29 @@ class SignalHandlersTest {
                 finding.action());
     }
 
+    /**
+     * leakguard came after the application installed its handler: what it took for the server's is the application's
+     * own, and putting it back would keep the application.
+     */
+    @Test
+    void theApplicationsHandlerTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        SignalHandler own = (SignalHandler) dying.newInstance(SignalListener.class);
+        install("HUP", own);
+        SignalHandlers.remember();
+        try {
+            Finding finding = Passes.single(dying, "SignalHandler");
+            assertSame(own, Signal.handle(signal, before));
+            assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
+            assertEquals("the server had no handler of its own for SIGHUP to put back, and what the signal did before"
+                    + " is not known: it may have been ignored or handled natively, and by default it may end the JVM;"
+                    + " left in place", finding.action());
+        } finally {
+            Signal.handle(signal, before);
+            SignalHandlers.remember();
+        }
+    }
+
     /** The JVM installs no handler for SIGALRM, whose default ends the process. */
     @Test
     void aSignalTheServerNeverHandledKeepsTheApplicationsHandler() throws Exception {
