@@ -32,7 +32,8 @@ public final class CleanupEngine {
     /**
      * Takes note of what the server has set JVM-wide by now, to give it back when a web application replaced it:
      * {@code System.out} and {@code System.err}, the JAAS login configuration, the JDBC log writer, the signal
-     * handlers, the deserialization filter and filter factory, and the default uncaught exception handler. Called by a
+     * handlers, the deserialization filter and filter factory, the default uncaught exception handler, and the
+     * {@code java.net} defaults (authenticator, proxy selector, cookie handler, response cache). Called by a
      * container once its own start-up has set them and before any web application starts; without the call, leakguard
      * takes what was in place when it loaded.
      */
@@ -43,6 +44,7 @@ public final class CleanupEngine {
         SignalHandlers.remember();
         SerialFilters.remember();
         DefaultUncaughtExceptionHandler.remember();
+        NetDefaults.remember();
     }
 
     public Report clean(ClassLoader dying, String webapp, Policy policy) {

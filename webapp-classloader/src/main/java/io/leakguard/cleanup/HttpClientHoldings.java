@@ -100,7 +100,7 @@ final class HttpClientHoldings {
     static List<String> release(Object client, Ownership ownership) {
         List<String> released = new ArrayList<>();
         Object selector = PROXY_SELECTOR.get(client);
-        ProxySelector jdks = NetDefaults.startupProxySelector();
+        ProxySelector jdks = NetDefaults.serverProxySelector();
         if (ownership.ownsObject(selector) && jdks != null && !ownership.ownsObject(jdks)) {
             PROXY_SELECTOR.set(client, jdks);
             if (USER_PROXY_SELECTOR.get(client) == selector) {

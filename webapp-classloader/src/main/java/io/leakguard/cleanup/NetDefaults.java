@@ -15,19 +15,33 @@ import java.util.function.Supplier;
  * and every later connection of every application would go through the dead application's code; so does the
  * {@code FileNameMap} every content type guessed from a file name comes from.
  *
- * <p>Each is reset to what the JDK has without it: none, except the proxy selector, which goes back to the one in
- * place when leakguard started (the JDK's, which honours the {@code http.proxyHost} family of system properties);
- * leaving none there would silently bypass the server's configured proxies. With no file name map set, the JDK makes
- * its own again, from its {@code content-types.properties}, on next use.
+ * <p>Each goes back to what the server had set before any web application ran, taken note of when the server
+ * initialises (see {@link #remember()}): usually none, and for the proxy selector the JDK's, which honours the
+ * {@code http.proxyHost} family of system properties; leaving none there would silently bypass the server's configured
+ * proxies. A server library's authenticator (for a corporate proxy, say) that the application's passed requests on to
+ * would otherwise go with it. What leakguard took for the server's is put back only when it is of the server's classes
+ * and does not reach the application itself; else none. The file name map is reset to none: the JDK makes its own
+ * again, from its {@code content-types.properties}, on next use; asking for it to take note of it would make it.
  */
 final class NetDefaults implements LeakCheck {
 
-    /** Captured before any web application ran: leakguard starts with the server. */
-    private static final ProxySelector STARTUP_PROXY_SELECTOR = ProxySelector.getDefault();
+    /** From before any web application ran: leakguard starts with the server. */
+    private static volatile Authenticator serverAuthenticator = Authenticator.getDefault();
+    private static volatile ProxySelector serverProxySelector = ProxySelector.getDefault();
+    private static volatile CookieHandler serverCookieHandler = CookieHandler.getDefault();
+    private static volatile ResponseCache serverResponseCache = ResponseCache.getDefault();
+
+    /** Takes the defaults set now as the server's. */
+    static void remember() {
+        serverAuthenticator = Authenticator.getDefault();
+        serverProxySelector = ProxySelector.getDefault();
+        serverCookieHandler = CookieHandler.getDefault();
+        serverResponseCache = ResponseCache.getDefault();
+    }
 
     /** The JVM-wide default proxy selector from before any web application ran. */
-    static ProxySelector startupProxySelector() {
-        return STARTUP_PROXY_SELECTOR;
+    static ProxySelector serverProxySelector() {
+        return serverProxySelector;
     }
 
     @Override
@@ -48,20 +62,19 @@ final class NetDefaults implements LeakCheck {
     @Override
     public void run(Scan scan) {
         reset(scan, "Authenticator", "Authenticator.setDefault", Authenticator::getDefault, Authenticator::setDefault,
-                null);
-        ProxySelector restored = scan.ownership().ownsObject(STARTUP_PROXY_SELECTOR) ? null : STARTUP_PROXY_SELECTOR;
+                serverAuthenticator);
         reset(scan, "ProxySelector", "ProxySelector.setDefault", ProxySelector::getDefault, ProxySelector::setDefault,
-                restored);
+                serverProxySelector);
         reset(scan, "CookieHandler", "CookieHandler.setDefault", CookieHandler::getDefault, CookieHandler::setDefault,
-                null);
+                serverCookieHandler);
         reset(scan, "ResponseCache", "ResponseCache.setDefault", ResponseCache::getDefault, ResponseCache::setDefault,
-                null);
+                serverResponseCache);
         reset(scan, "FileNameMap", "URLConnection.setFileNameMap", URLConnection::getFileNameMap,
                 URLConnection::setFileNameMap, null);
     }
 
     private static <T> void reset(Scan scan, String name, String setterName, Supplier<T> current, Consumer<T> setter,
-            T replacement) {
+            T servers) {
         T value = current.get();
         if (!scan.ownership().ownsObject(value)) {
             return;
@@ -76,7 +89,13 @@ final class NetDefaults implements LeakCheck {
             leak.warned(scan.policyReason());
             return;
         }
-        setter.accept(replacement);
-        leak.fixed(setterName + "(" + (replacement == null ? "null" : Describe.object(replacement)) + ")");
+        if (servers != null && scan.ownership().isServers(servers.getClass().getClassLoader())
+                && scan.reach().chain(servers).isEmpty()) {
+            setter.accept(servers);
+            leak.fixed(setterName + "(" + Describe.object(servers) + "): the server's, from before any application");
+        } else {
+            setter.accept(null);
+            leak.fixed(setterName + "(null)");
+        }
     }
 }
