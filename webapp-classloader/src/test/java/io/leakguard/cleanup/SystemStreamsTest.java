@@ -135,14 +135,36 @@ class SystemStreamsTest {
     void theApplicationsStreamTakenForTheServersIsLeftInPlace() throws Exception {
         DyingLoader dying = new DyingLoader();
         PrintStream own = (PrintStream) dying.newInstance(ConsoleStream.class);
+        assertTakenForTheServersLeftInPlace(dying, own, own);
+    }
+
+    /** The same with another application's stream taken for the server's: putting it back would keep that one. */
+    @Test
+    void anotherApplicationsStreamTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream others = (PrintStream) new DyingLoader().newInstance(ConsoleStream.class);
+        assertTakenForTheServersLeftInPlace(dying, others, (PrintStream) dying.newInstance(ConsoleStream.class));
+    }
+
+    /** A JDK stream around the application's own output is the application's all the same. */
+    @Test
+    void aJdkStreamAroundTheApplicationsTakenForTheServersIsNotPutBack() throws Exception {
+        DyingLoader dying = new DyingLoader();
+        PrintStream wrapped = new PrintStream((OutputStream) dying.newInstance(ConsoleOutput.class));
+        assertTakenForTheServersLeftInPlace(dying, wrapped, (PrintStream) dying.newInstance(ConsoleStream.class));
+    }
+
+    /** With {@code taken} as System.out when leakguard takes note of the server's, then {@code own}. */
+    private static void assertTakenForTheServersLeftInPlace(DyingLoader dying, PrintStream taken, PrintStream own) {
         PrintStream server = System.out;
-        System.setOut(own);
+        System.setOut(taken);
         SystemStreams.remember();
+        System.setOut(own);
         try {
             Finding finding = Passes.single(dying, "SystemStream");
             assertSame(own, System.out);
             assertEquals(Outcome.WARNED, finding.outcome(), finding.message());
-            assertEquals("the stream leakguard took for the server's is the application's own; left in place",
+            assertEquals("the stream leakguard took for the server's is an application's; left in place",
                     finding.action());
         } finally {
             System.setOut(server);
