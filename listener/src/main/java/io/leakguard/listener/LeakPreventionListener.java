@@ -46,7 +46,7 @@ public class LeakPreventionListener implements LifecycleListener {
         // Catalina has by now replaced System.out and System.err with its own, after reading server.xml.
         CleanupEngine.serverInitialising();
         announce();
-        LeakGuardClassLoader.setPolicy(settings.policy());
+        LeakGuardClassLoader.setPolicy(server, settings.policy());
         JreOffenders.preload(settings::jreOffenderEnabled, settings.jreOffendersConfigured());
         leaks = new LeakWatch(settings.watchdogDelay());
         renewal = new ThreadRenewal(server, settings.renewal(), settings.renewalDelayMillis());

@@ -4,7 +4,10 @@ import static io.leakguard.testing.Fixtures.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.leakguard.cleanup.CleanupEngine;
+import io.leakguard.cleanup.Mode;
 import io.leakguard.cleanup.Policy;
 import io.leakguard.loader.LeakGuardClassLoader;
 import io.leakguard.testing.EmbeddedTomcat;
@@ -197,6 +200,71 @@ class LeakPreventionListenerTest {
             assertTrue(Gc.leaked(useAndUndeploy(tomcat, "threadlocal-custom")));
             assertTrue(single(log.warnings("/app")).endsWith(
                     "not fixed: left in place because leakguard setting threadLocals=warn"), log.all());
+        }
+    }
+
+    /**
+     * Two servers with the listener in one JVM, as Spring Boot's management port makes: each cleans its applications
+     * under its own listener's attributes, whichever of them started last.
+     */
+    @Test
+    void eachServerKeepsItsOwnListenersSettingsWhenItStartsFirst() {
+        assertEachServerKeepsItsOwnSettings(true);
+    }
+
+    @Test
+    void eachServerKeepsItsOwnListenersSettingsWhenItStartsLast() {
+        assertEachServerKeepsItsOwnSettings(false);
+    }
+
+    private static void assertEachServerKeepsItsOwnSettings(boolean warningServerFirst) {
+        LeakPreventionListener warning = new LeakPreventionListener();
+        warning.setProperty("threadLocals", "warn");
+        warning.setProperty("renewal", "off");
+        warning.setProperty("creationSites", "off");
+        LeakPreventionListener fixing = new LeakPreventionListener();
+        try (EmbeddedTomcat first = EmbeddedTomcat.start(warningServerFirst ? warning : fixing);
+                EmbeddedTomcat second = EmbeddedTomcat.start(warningServerFirst ? fixing : warning);
+                LogCapture log = LogCapture.start()) {
+            EmbeddedTomcat warned = warningServerFirst ? first : second;
+            EmbeddedTomcat fixed = warningServerFirst ? second : first;
+            Context warnedApp = warned.deployPlain("threadlocal-custom", "/warned");
+            Context fixedApp = fixed.deployPlain("threadlocal-custom", "/fixed");
+            request(warned, "/warned/leak", 4);
+            request(fixed, "/fixed/leak", 4);
+            WeakReference<ClassLoader> warnedLoader = warned.undeploy(warnedApp);
+            WeakReference<ClassLoader> fixedLoader = fixed.undeploy(fixedApp);
+
+            String left = single(log.warnings("/warned"));
+            assertTrue(left.endsWith("not fixed: left in place because leakguard setting threadLocals=warn"), left);
+            assertFalse(left.contains("created at"), left);
+            String removed = single(log.warnings("/fixed"));
+            assertTrue(removed.contains("created at") && removed.contains("fixed: entry removed"), removed);
+            assertTrue(Gc.collected(fixedLoader), log.all());
+            assertTrue(Gc.leaked(warnedLoader), log.all());
+        }
+    }
+
+    /**
+     * The start-up line about checks a missing flag switches off names those the server runs: a second server whose
+     * listener switched one of them off hears about the others, though the first server's line was said already.
+     */
+    @Test
+    void missingFlagsAreReportedForTheChecksEachServerRuns() {
+        String everyCheck = CleanupEngine.standard().unavailableMessage(Policy.defaults());
+        String withoutStaticFields = CleanupEngine.standard().unavailableMessage(
+                Policy.defaults().with("staticFields", Mode.OFF));
+        assumeTrue(withoutStaticFields != null && !withoutStaticFields.equals(everyCheck),
+                "needs a JVM where a missing flag switches staticFields off, and another check with it");
+        LeakPreventionListener withoutStaticFieldsListener = new LeakPreventionListener();
+        withoutStaticFieldsListener.setProperty("staticFields", "off");
+        try (EmbeddedTomcat first = EmbeddedTomcat.start(new LeakPreventionListener());
+                LogCapture log = LogCapture.start()) {
+            first.deployPlain("clean", "/first");
+            try (EmbeddedTomcat second = EmbeddedTomcat.start(withoutStaticFieldsListener)) {
+                second.deployPlain("clean", "/second");
+                assertTrue(log.all().contains("WARNING " + withoutStaticFields), log.all());
+            }
         }
     }
 

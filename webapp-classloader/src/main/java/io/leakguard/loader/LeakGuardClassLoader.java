@@ -6,10 +6,17 @@ import io.leakguard.cleanup.Report;
 import io.leakguard.cleanup.ReportLog;
 import io.leakguard.sites.CreationSites;
 import io.leakguard.sites.SiteTransformer;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Server;
+import org.apache.catalina.Service;
 import org.apache.catalina.loader.ParallelWebappClassLoader;
 
 /**
@@ -29,30 +36,41 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
     public static final String REPORT_EVENT = "leakguard.report";
 
     private static final CleanupEngine ENGINE = CleanupEngine.standard();
-    private static final AtomicBoolean REPORTED_FLAGS = new AtomicBoolean();
+    private static final Set<String> REPORTED_FLAGS = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean REPORTED_SHUTDOWN = new AtomicBoolean();
-    private static volatile Policy policy = Policy.defaults();
+    /** Weak keys: a server stopped and dropped by its embedding application takes its policy with it. */
+    private static final Map<Server, Policy> SERVER_POLICIES = Collections.synchronizedMap(new WeakHashMap<>());
+    private static volatile Policy defaultPolicy = Policy.defaults();
 
     public LeakGuardClassLoader() {
-        reportMissingFlagsOnce();
     }
 
     public LeakGuardClassLoader(ClassLoader parent) {
         super(parent);
-        reportMissingFlagsOnce();
     }
 
     /**
-     * The policy every context uses from its next stop on; the server listener sets it from its attributes. Creation
-     * sites are recorded by one recorder for the whole server, so whether they keep full stacks changes at once.
+     * The policy every context of a server without its own ({@link #setPolicy(Server, Policy)}) uses from its next
+     * stop on, as a {@code <Loader>} without the listener has; benchmarks and tests set it. Creation sites are
+     * recorded by one recorder for the whole JVM, so whether they keep full stacks changes at once for every server.
      */
     public static void setPolicy(Policy newPolicy) {
-        policy = newPolicy;
+        defaultPolicy = newPolicy;
         CreationSites.recordFullStacks(newPolicy.creationSiteStacks());
     }
 
+    /**
+     * The policy of every context of {@code server}; the server listener sets it from its attributes, so that two
+     * servers in one JVM (Spring Boot's management port, say) each keep their own. Full stacks for creation sites are
+     * the JVM's, as above: the last server to set its policy decides them for all.
+     */
+    public static void setPolicy(Server server, Policy serverPolicy) {
+        SERVER_POLICIES.put(server, serverPolicy);
+        CreationSites.recordFullStacks(serverPolicy.creationSiteStacks());
+    }
+
     public static Policy policy() {
-        return policy;
+        return defaultPolicy;
     }
 
     /**
@@ -61,6 +79,8 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
      */
     @Override
     public void start() throws LifecycleException {
+        Policy policy = policyOf(context());
+        reportMissingFlags(policy);
         if (policy.creationSites()) {
             addTransformer(new SiteTransformer());
         }
@@ -81,8 +101,8 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
 
     private void clean() {
         try {
-            Context context = resources == null ? null : resources.getContext();
-            Report report = ENGINE.clean(this, webappName(), policy,
+            Context context = context();
+            Report report = ENGINE.clean(this, webappName(), policyOf(context),
                     context == null ? List.of() : ServerWideObjects.of(context));
             ReportLog.log(report);
             if (context != null) {
@@ -91,6 +111,18 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
         } catch (RuntimeException | LinkageError e) {
             ReportLog.logger().error("leakguard: [{}] cleanup failed; the context stops without it", webappName(), e);
         }
+    }
+
+    private Context context() {
+        return resources == null ? null : resources.getContext();
+    }
+
+    /** The policy of the server {@code context} runs in, or the JVM-wide one when that server has none of its own. */
+    private static Policy policyOf(Context context) {
+        Service service = context == null ? null : ServerWideObjects.serviceOf(context);
+        Server server = service == null ? null : service.getServer();
+        Policy own = server == null ? null : SERVER_POLICIES.get(server);
+        return own == null ? defaultPolicy : own;
     }
 
     /** A JVM that is shutting down frees every loader anyway, and an operator waits for its stop: skip the pass. */
@@ -117,15 +149,18 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
         return name.startsWith("/") ? name : "/" + name;
     }
 
-    /** The missing flags, once per JVM: a warning for the checks that are off, info for what optional flags add. */
-    private static void reportMissingFlagsOnce() {
-        if (REPORTED_FLAGS.compareAndSet(false, true)) {
-            String message = ENGINE.unavailableMessage(policy);
-            if (message != null) {
-                ReportLog.logger().warn(message);
-            }
-            // A loop, not forEach: the log names the calling method on each line, and it should be this one.
-            for (String line : ENGINE.improvableMessages(policy)) {
+    /**
+     * The missing flags, each line once per JVM: a warning for the checks that are off, info for what optional flags
+     * add. They depend on which checks are on, so a server with other settings hears about the checks it runs.
+     */
+    private static void reportMissingFlags(Policy policy) {
+        String message = ENGINE.unavailableMessage(policy);
+        if (message != null && REPORTED_FLAGS.add(message)) {
+            ReportLog.logger().warn(message);
+        }
+        // A loop, not forEach: the log names the calling method on each line, and it should be this one.
+        for (String line : ENGINE.improvableMessages(policy)) {
+            if (REPORTED_FLAGS.add(line)) {
                 ReportLog.logger().info(line);
             }
         }

@@ -25,12 +25,10 @@ final class ServerWideObjects {
     /** Those of the server {@code context} runs in, or none when it is not in a server (yet). */
     static List<Object> of(Context context) {
         ServerWideObjects found = new ServerWideObjects();
-        Container top = context;
-        while (top.getParent() != null) {
-            top = top.getParent();
-            found.container(top);
+        for (Container up = context.getParent(); up != null; up = up.getParent()) {
+            found.container(up);
         }
-        Service service = top instanceof Engine engine ? engine.getService() : null;
+        Service service = serviceOf(context);
         Server server = service == null ? null : service.getServer();
         if (server == null) {
             found.service(service);
@@ -43,6 +41,15 @@ final class ServerWideObjects {
             }
         }
         return found.objects;
+    }
+
+    /** The service {@code context} runs in, or null when it is not in one (yet). */
+    static Service serviceOf(Context context) {
+        Container top = context;
+        while (top.getParent() != null) {
+            top = top.getParent();
+        }
+        return top instanceof Engine engine ? engine.getService() : null;
     }
 
     private void service(Service service) {
