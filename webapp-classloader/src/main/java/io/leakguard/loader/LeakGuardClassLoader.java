@@ -69,10 +69,6 @@ public class LeakGuardClassLoader extends ParallelWebappClassLoader {
         CreationSites.recordFullStacks(serverPolicy.creationSiteStacks());
     }
 
-    public static Policy policy() {
-        return defaultPolicy;
-    }
-
     /**
      * Instruments the application's classes from the first one on, when the policy asks for creation sites; a policy
      * changed later applies to contexts started later.
