@@ -87,23 +87,18 @@ final class JdbcLogWriter implements LeakCheck {
         @SuppressWarnings("deprecation")
         String restore(Scan scan) {
             if (stream != null) {
-                if (isServers(stream, scan)) {
+                if (scan.isServersToPutBack(stream)) {
                     DriverManager.setLogStream(stream);
                     return "DriverManager.setLogStream(" + Describe.object(stream) + "): the server's, from before"
                             + " any application";
                 }
-            } else if (isServers(writer, scan)) {
+            } else if (scan.isServersToPutBack(writer)) {
                 DriverManager.setLogWriter(writer);
                 return "DriverManager.setLogWriter(" + Describe.object(writer) + "): the server's, from before any"
                         + " application";
             }
             DriverManager.setLogWriter(null);
             return "DriverManager.setLogWriter(null): JDBC logging is off, as by default";
-        }
-
-        private static boolean isServers(Object logging, Scan scan) {
-            return logging != null && scan.ownership().isServers(logging.getClass().getClassLoader())
-                    && scan.reach().chain(logging).isEmpty();
         }
     }
 }

@@ -89,8 +89,7 @@ final class NetDefaults implements LeakCheck {
             leak.warned(scan.policyReason());
             return;
         }
-        if (servers != null && scan.ownership().isServers(servers.getClass().getClassLoader())
-                && scan.reach().chain(servers).isEmpty()) {
+        if (scan.isServersToPutBack(servers)) {
             setter.accept(servers);
             leak.fixed(setterName + "(" + Describe.object(servers) + "): the server's, from before any application");
         } else {

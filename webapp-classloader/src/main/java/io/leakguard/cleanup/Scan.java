@@ -80,6 +80,16 @@ public final class Scan {
                         + ", which resetting it would drop while that application runs; left in place");
     }
 
+    /**
+     * True when {@code noted}, what leakguard took note of as the server's JVM-wide default, is fit to be put back: of
+     * the server's classes, and not reaching this application. Noted after an application had set its own (no server
+     * start told leakguard otherwise), it may be that application's, another's, or a JDK wrapper around one.
+     */
+    public boolean isServersToPutBack(Object noted) {
+        return noted != null && ownership.isServers(noted.getClass().getClassLoader())
+                && reach().chain(noted).isEmpty();
+    }
+
     /** Starts a finding about {@code what}; it is recorded when one of its outcome methods is called. */
     public Leak leak(String what) {
         return new Leak(what);

@@ -77,8 +77,7 @@ final class SerialFilters implements LeakCheck {
         } else if (servers == null && field == FACTORY) {
             // Every ObjectInputStream asks the factory for its filter: there must always be one.
             leak.warned("the server had no " + name + " to put back; left in place");
-        } else if (servers != null && (!scan.ownership().isServers(servers.getClass().getClassLoader())
-                || scan.reach().chain(servers).isPresent())) {
+        } else if (servers != null && !scan.isServersToPutBack(servers)) {
             // A filter of the JDK's class, as ObjectInputFilter.merge makes, may be made of the application's.
             leak.warned("the " + name + " leakguard took for the server's is an application's; left in place");
         } else if (reset(field, current, servers)) {

@@ -68,22 +68,13 @@ final class SystemStreams implements LeakCheck {
             leak.warned(scan.policyReason());
         } else if (scan.ownership().isAnotherApplications(current, chain.get())) {
             leak.warned("the stream is another application's, which would lose its own redirection; left in place");
-        } else if (!isServers(startup, scan)) {
+        } else if (!scan.isServersToPutBack(startup)) {
             leak.warned("the stream leakguard took for the server's is an application's; left in place");
         } else {
             setter.accept(startup);
             leak.fixed("System.set" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "("
                     + Describe.object(startup) + ")" + flushed(current, scan.policy().threadStopWait()));
         }
-    }
-
-    /**
-     * What leakguard took for the server's stream is an application's when leakguard came after it (no server start
-     * told it otherwise): one of another application's classes, or a JDK stream around this application's.
-     */
-    private static boolean isServers(Object startup, Scan scan) {
-        return startup != null && scan.ownership().isServers(startup.getClass().getClassLoader())
-                && scan.reach().chain(startup).isEmpty();
     }
 
     /**
